@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -53,25 +52,44 @@ def test_auc_with_a_single_class_in_the_truth_is_an_error(name):
         compute(name, frame(t=[1, 1, 1]), frame(t=[0.2, 0.5, 0.9]))
 
 
-def test_multiclass_log_loss_clips_then_renormalizes_rows_like_kaggle():
+#: scikit-learn clips probabilities to [eps, 1 - eps], eps the float64 machine epsilon.
+EPS = 2.0**-52
+
+
+def test_multiclass_log_loss_clips_at_machine_epsilon_without_renormalizing():
     truth = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]]
-    pred = [[0.5, 0.25, 0.25], [0.0, 0.0, 1.0], [0.2, 0.2, 0.2], [0.1, 0.6, 0.1]]
-    expected = 0.0
-    for t_row, p_row in zip(truth, pred, strict=True):
-        clipped = [min(max(p, 1e-15), 1 - 1e-15) for p in p_row]
-        expected -= math.log(clipped[t_row.index(1)] / sum(clipped))
-    expected /= len(truth)
+    pred = [[0.5, 0.25, 0.25], [0.0, 0.0, 1.0], [0.2, 0.3, 0.5], [0.1, 0.8, 0.1]]
+    # Only the true class's probability counts: -log of it, clipped.
+    expected = -(math.log(0.5) + math.log(EPS) + math.log(0.5) + math.log(0.8)) / 4
     cols = ["a", "b", "c"]
     value = compute("multiclass_log_loss",
                     pd.DataFrame(truth, columns=cols), pd.DataFrame(pred, columns=cols))
-    assert value == pytest.approx(expected)
-    # The confident miss on row 2 costs -log(1e-15 / (1 + 2e-15)), about 34.5, not infinity.
-    assert value > 34.5 / 4
+    assert value == pytest.approx(expected, rel=1e-12)
+    # The confident miss on row 2 costs 52 ln 2 = 36.04, not Kaggle's 34.54 (clip at 1e-15).
+    assert -math.log(EPS) == pytest.approx(36.0436533891)
+
+
+def test_multiclass_log_loss_of_hard_predictions_costs_52_ln_2_per_miss():
+    truth = pd.DataFrame([[1, 0], [0, 1], [1, 0], [0, 1]], columns=["a", "b"])
+    pred = pd.DataFrame([[1, 0], [1, 0], [1, 0], [0, 1]], columns=["a", "b"])
+    # One miss in four; a hit costs -log(1 - eps), about 2.2e-16 each.
+    expected = (52 * math.log(2) - 3 * math.log1p(-EPS)) / 4
+    assert compute("multiclass_log_loss", truth, pred) == pytest.approx(expected, rel=1e-12)
+
+
+def test_rows_of_probabilities_must_sum_to_one_within_numpys_isclose():
+    check = get_metric("multiclass_log_loss").check
+    ok = pd.DataFrame({"a": [0.5, 0.3 + 1e-5], "b": [0.5, 0.7]}, index=["r1", "r2"])
+    assert check(ok) is None  # |1.00001 - 1| <= 1e-6 + 1e-5
+    off = pd.DataFrame({"a": [0.5, 0.2, 0.5], "b": [0.5, 0.7, 0.5 + 2e-5]}, index=["r1", "r2", "r3"])
+    reason = check(off)
+    assert reason.startswith("2 rows of class probabilities do not sum to 1")
+    assert "id 'r2' = 0.8999999999999999" in reason and "'r3'" in reason and "'r1'" not in reason
 
 
 def test_multiclass_log_loss_of_a_uniform_guess_is_log_of_the_class_count():
     truth = pd.DataFrame([[1, 0, 0], [0, 0, 1]], columns=["a", "b", "c"])
-    pred = pd.DataFrame([[0.5, 0.5, 0.5]] * 2, columns=["a", "b", "c"])
+    pred = pd.DataFrame([[1 / 3, 1 / 3, 1 / 3]] * 2, columns=["a", "b", "c"])
     assert compute("multiclass_log_loss", truth, pred) == pytest.approx(math.log(3))
 
 
@@ -89,8 +107,8 @@ def test_multiclass_log_loss_refuses_truth_that_is_not_one_hot():
 
 
 def binary_cross_entropy(truth: np.ndarray, pred: np.ndarray) -> float:
-    p = np.minimum(np.maximum(pred, 1e-15), 1 - 1e-15)
-    return float(-np.mean(truth * np.log(p) + (1 - truth) * np.log(1 - p)))
+    p, q = np.clip(pred, EPS, 1 - EPS), np.clip(1 - pred, EPS, 1 - EPS)
+    return float(-np.mean(truth * np.log(p) + (1 - truth) * np.log(q)))
 
 
 def test_binary_log_loss_with_clipping():
@@ -99,6 +117,11 @@ def test_binary_log_loss_with_clipping():
     value = compute("binary_log_loss", frame(t=truth.tolist()), frame(t=pred.tolist()))
     assert value == pytest.approx(binary_cross_entropy(truth, pred))
     assert math.isfinite(value)
+
+
+def test_binary_log_loss_of_hard_predictions_costs_52_ln_2_per_miss():
+    value = compute("binary_log_loss", frame(t=[1, 0, 1, 0]), frame(t=[1, 1, 0, 0]))
+    assert value == pytest.approx((2 * 52 * math.log(2) - 2 * math.log1p(-EPS)) / 4, rel=1e-12)
 
 
 def test_binary_log_loss_is_defined_for_a_single_class_truth():
@@ -119,6 +142,26 @@ def test_mean_columnwise_log_loss_averages_binary_log_loss_over_columns():
 def test_accuracy_compares_labels_as_strings():
     value = compute("accuracy", frame(t=["1", "cat", "2"]), frame(t=[1, "cat", "3"]))
     assert value == pytest.approx(2 / 3)
+
+
+def test_class_accuracy_compares_class_numbers_as_numbers():
+    value = compute("class_accuracy", frame(t=[2.0, 1.0, 3.0]), frame(t=[2.0, 1.0, 1e18]))
+    assert value == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("name", ["class_accuracy", "quadratic_weighted_kappa"])
+def test_class_numbers_beyond_64_bit_integers_are_refused(name):
+    # scikit-learn calls such values continuous and MLE-bench's grader refuses the file.
+    reason = get_metric(name).check(pd.DataFrame({"y": [1.0, 1e308, 2.0**63]}, index=["a", "b", "c"]))
+    assert "2 values that are not class numbers" in reason and "id 'b' = 1e+308" in reason
+    assert get_metric(name).check(pd.DataFrame({"y": [1.0, 7.0, -(2.0**63)]})) is None
+
+
+def test_text_accuracy_compares_text_as_pandas_reads_it():
+    # pandas reads "NA", "null" and an empty cell as NaN on both sides, so they match each other.
+    truth = frame(t=["NA", "null", "two", " two", "", "N A"])
+    pred = frame(t=["", "nan", "two", "two", "NULL", "N A"])
+    assert compute("text_accuracy", truth, pred) == pytest.approx(5 / 6)
 
 
 def test_accuracy_over_several_columns_is_the_mean_of_the_columns():
@@ -157,28 +200,38 @@ def test_mean_columnwise_rmsle_averages_the_columns():
     assert value == pytest.approx((rmsle(a_true, a_pred) + rmsle(b_true, b_pred)) / 2)
 
 
-def hamner_qwk(a: list[int], b: list[int]) -> float:
-    """Kaggle's QWK as Ben Hamner's reference defines it: a confusion matrix over every
-    integer from the lowest to the highest rating, weights (i - j)^2 / (n - 1)^2."""
-    low, high = min(a + b), max(a + b)
-    n = high - low + 1
+def positional_qwk(a: list[float], b: list[float]) -> float:
+    """Quadratic weighted kappa as scikit-learn defines it (and so MLE-bench): a confusion
+    matrix over the sorted labels that occur, weights (i - j)^2 between label positions."""
+    labels = sorted(set(a) | set(b))
+    at = {label: i for i, label in enumerate(labels)}
+    n = len(labels)
     observed = np.zeros((n, n))
     for x, y in zip(a, b, strict=True):
-        observed[x - low, y - low] += 1
+        observed[at[x], at[y]] += 1
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / len(a)
     i, j = np.indices((n, n))
-    weights = (i - j) ** 2 / (n - 1) ** 2
+    weights = (i - j) ** 2
     return 1 - (weights * observed).sum() / (weights * expected).sum()
 
 
 @pytest.mark.parametrize("truth, pred", [
     ([0, 1, 2, 3, 4, 2, 1], [0, 2, 2, 3, 3, 1, 1]),
-    ([1, 1, 4, 4, 2], [1, 4, 4, 2, 1]),  # 3 appears in neither: it still sets the weights
+    ([1, 1, 4, 4, 2], [1, 4, 4, 2, 1]),
     ([1, 2, 3, 4], [4, 3, 2, 1]),
 ])
-def test_quadratic_weighted_kappa_matches_the_reference_definition(truth, pred):
+def test_quadratic_weighted_kappa_matches_scikit_learns_definition(truth, pred):
     value = compute("quadratic_weighted_kappa", frame(y=truth), frame(y=pred))
-    assert value == pytest.approx(hamner_qwk(truth, pred))
+    assert value == pytest.approx(positional_qwk(truth, pred))
+
+
+def test_quadratic_weighted_kappa_weighs_label_positions_not_values():
+    # 3 occurs nowhere, so 4 sits at position 3: off by one from 2, as if 4 were 3.
+    value = compute("quadratic_weighted_kappa", frame(y=[1, 1, 4, 4, 2]), frame(y=[1, 4, 4, 2, 1]))
+    assert value == pytest.approx(positional_qwk([1, 1, 3, 3, 2], [1, 3, 3, 2, 1]))
+    # Grades 0-4 and a predicted 6: kappa 0.96, the same as a predicted 5 (0.875 by grade distance).
+    assert compute("quadratic_weighted_kappa", frame(y=[0, 1, 2, 3, 4]),
+                   frame(y=[0, 1, 2, 3, 6])) == pytest.approx(0.96)
 
 
 def test_quadratic_weighted_kappa_of_perfect_predictions_is_one():
@@ -187,17 +240,9 @@ def test_quadratic_weighted_kappa_of_perfect_predictions_is_one():
 
 
 def test_quadratic_weighted_kappa_survives_a_wild_prediction():
-    # A dense matrix over the range 0..10**6 would need 8 TB.
-    truth, pred = [0, 1, 2], [0, 1, 10**6]
-    value = compute("quadratic_weighted_kappa", frame(y=truth), frame(y=pred))
-    observed = sum((t - p) ** 2 for t, p in zip(truth, pred, strict=True))
-    expected = Fraction(sum((t - p) ** 2 for t in truth for p in pred), len(truth))
-    assert value == pytest.approx(float(1 - observed / expected))
-
-
-def test_quadratic_weighted_kappa_refuses_fractional_labels():
-    with pytest.raises(ValueError, match="integer labels"):
-        compute("quadratic_weighted_kappa", frame(y=[1, 2]), frame(y=[1.5, 2.0]))
+    # Positions, not values: 10**6 is just the label after 2.
+    value = compute("quadratic_weighted_kappa", frame(y=[0, 1, 2]), frame(y=[0, 1, 10**6]))
+    assert value == pytest.approx(positional_qwk([0, 1, 2], [0, 1, 3]))
 
 
 @pytest.mark.parametrize("name", ["rmse", "roc_auc", "quadratic_weighted_kappa"])
@@ -217,6 +262,8 @@ CASES = {
     "binary_log_loss": ([[1], [0]], [[1], [0]], [[0.3], [0.6]]),
     "mean_columnwise_log_loss": ([[1, 0], [0, 1]], [[1, 0], [0, 1]], [[0.5, 0.5], [0.5, 0.9]]),
     "accuracy": ([["a"], ["b"]], [["a"], ["b"]], [["b"], ["b"]]),
+    "class_accuracy": ([[1], [2]], [[1], [2]], [[2], [2]]),
+    "text_accuracy": ([["a"], ["b"]], [["a"], ["b"]], [["b"], ["b"]]),
     "rmse": ([[1.0], [2.0]], [[1.0], [2.0]], [[3.0], [0.0]]),
     "mae": ([[1.0], [2.0]], [[1.0], [2.0]], [[3.0], [0.0]]),
     "rmsle": ([[1.0], [2.0]], [[1.0], [2.0]], [[3.0], [0.0]]),

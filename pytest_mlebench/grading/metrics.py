@@ -1,9 +1,13 @@
 """Kaggle's metrics, each from its published definition, as plain functions of two frames.
 
 A metric only computes: the submission reaching it has already been validated and
-aligned by id (validate.py), and its ``value_type`` tells the validator what a
-prediction may hold, so a bad value is reported as the submission's fault before
-any metric sees it.
+aligned by id (validate.py), and its ``value_type`` (and, where one value at a time
+says too little, its ``check``) tells the validator what a prediction may hold, so a
+bad value is reported as the submission's fault before any metric sees it.
+
+Each computes what MLE-bench's grader computes on the same predictions: the
+scikit-learn function it calls, with the same arguments, and a refusal wherever its
+grader refuses (see each function's docstring).
 """
 
 from __future__ import annotations
@@ -13,24 +17,33 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas._libs.parsers import STR_NA_VALUES
 from sklearn import metrics as skm
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
     "probability": "numbers in [0, 1]",
-    "distribution": "numbers in [0, 1], one column per class (each row is renormalized)",
+    "distribution": "numbers in [0, 1], one column per class, each row summing to 1",
     "number": "finite numbers",
     "nonnegative": "finite numbers >= 0",
     "integer": "whole numbers",
     "label": "non-empty labels",
+    "text": "text, compared as written (an empty cell is a value too)",
 }
 
-#: Kaggle clips probabilities to [eps, 1 - eps] before taking logs, so one
-#: confident miss costs about 34.5 rather than infinity.
-LOG_LOSS_EPS = 1e-15
+#: MLE-bench's graders accept a row of class probabilities when
+#: ``np.isclose(row_sum, 1, atol=1e-6)`` holds: |sum - 1| <= 1e-6 + 1e-5 (numpy's rtol).
+ROW_SUM_ATOL = 1e-6
+ROW_SUM_RTOL = 1e-5
+
+#: The cells pandas' read_csv turns into NaN by default. MLE-bench reads submissions and
+#: answers that way, and its text graders then compare str(NaN): any two of these match.
+PANDAS_NA_TEXTS = frozenset(STR_NA_VALUES)
 
 FrameMetric = Callable[[pd.DataFrame, pd.DataFrame], float]
 ColumnMetric = Callable[[pd.Series, pd.Series], float]
+#: The reason predictions (typed, indexed by id) cannot be scored, or None.
+Check = Callable[[pd.DataFrame], str | None]
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,16 @@ class Metric:
     """A metric's name, direction, accepted predictions and computation.
 
     ``fn(y_true, y_pred)`` takes frames with the same target columns whose rows
-    are aligned by id, and returns a Python float.
+    are aligned by id, and returns a Python float. ``check(y_pred)``, when set, runs
+    with the validation (so the agents' endpoint refuses the same files) and names
+    the rows a whole-row or whole-value rule refuses.
     """
 
     name: str
     lower_is_better: bool
     value_type: str
     fn: FrameMetric
+    check: Check | None = None
 
     def __post_init__(self) -> None:
         if self.value_type not in VALUE_TYPES:
@@ -87,24 +103,68 @@ def _roc_auc(truth: pd.Series, pred: pd.Series) -> float:
     return float(skm.roc_auc_score(truth.to_numpy(), pred.to_numpy()))
 
 
+def _some_ids(index: pd.Index, values: np.ndarray, limit: int = 3) -> str:
+    shown = ", ".join(f"id {i!r} = {float(v)!r}" for i, v in zip(index[:limit], values[:limit], strict=False))
+    return shown + (f" and {len(index) - limit} more" if len(index) > limit else "")
+
+
+def _rows_sum_to_one(y_pred: pd.DataFrame) -> str | None:
+    """MLE-bench refuses (dog-breed, leaf, spooky) a row whose probabilities do not sum to 1;
+    scikit-learn would only warn and score it unnormalized."""
+    sums = y_pred.sum(axis=1).to_numpy()
+    bad = ~np.isclose(sums, 1, rtol=ROW_SUM_RTOL, atol=ROW_SUM_ATOL)
+    if not bad.any():
+        return None
+    return (f"{int(bad.sum())} rows of class probabilities do not sum to 1 (|sum - 1| must be at most "
+            f"{ROW_SUM_ATOL:g} + {ROW_SUM_RTOL:g}): {_some_ids(y_pred.index[bad], sums[bad])}")
+
+
+def _whole_classes(y_pred: pd.DataFrame) -> str | None:
+    """Class numbers scikit-learn can take: a whole number beyond int64 (1e308, say) is a
+    "continuous" target there, which MLE-bench's classification graders refuse."""
+    for column in y_pred.columns:
+        values = y_pred[column].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = values != values.astype(np.int64)
+        if bad.any():
+            return (f"column {column!r} has {int(bad.sum())} values that are not class numbers "
+                    f"(whole numbers within 64-bit integers): {_some_ids(y_pred.index[bad], values[bad])}")
+    return None
+
+
 def _binary_log_loss(truth: pd.Series, pred: pd.Series) -> float:
-    clipped = np.clip(pred.to_numpy(dtype=float), LOG_LOSS_EPS, 1 - LOG_LOSS_EPS)
-    return float(skm.log_loss(truth.to_numpy(), clipped, labels=[0, 1]))
+    """scikit-learn's log loss, as MLE-bench calls it: probabilities clipped to
+    [eps, 1 - eps] with eps the float64 machine epsilon (a confident miss costs 36.04)."""
+    return float(skm.log_loss(truth.to_numpy(), pred.to_numpy(dtype=float), labels=[0, 1]))
 
 
 def _multiclass_log_loss(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
+    """scikit-learn's log loss of the one-hot truth, as MLE-bench calls it: no renormalizing
+    (rows off 1 are refused by ``_rows_sum_to_one``), eps = float64 machine epsilon."""
     truth = y_true.to_numpy(dtype=float)
     if not (np.isin(truth, (0.0, 1.0)).all() and (truth.sum(axis=1) == 1).all()):
         raise ValueError("multiclass_log_loss needs one-hot truth: one 1 per row, 0 elsewhere")
-    clipped = np.clip(y_pred[y_true.columns].to_numpy(dtype=float), LOG_LOSS_EPS, 1 - LOG_LOSS_EPS)
-    normalized = clipped / clipped.sum(axis=1, keepdims=True)
-    return float(
-        skm.log_loss(truth.argmax(axis=1), normalized, labels=np.arange(truth.shape[1]))
-    )
+    return float(skm.log_loss(truth, y_pred[y_true.columns].to_numpy(dtype=float)))
 
 
 def _accuracy(truth: pd.Series, pred: pd.Series) -> float:
     return float(skm.accuracy_score(truth.astype(str).to_numpy(), pred.astype(str).to_numpy()))
+
+
+def _class_accuracy(truth: pd.Series, pred: pd.Series) -> float:
+    """Share of class numbers equal as numbers: "2.0" is class 2, as pandas reads it for MLE-bench."""
+    return float(skm.accuracy_score(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)))
+
+
+def _as_pandas_reads(text: pd.Series) -> np.ndarray:
+    """The text as MLE-bench compares it: pandas reads each of PANDAS_NA_TEXTS as NaN, and
+    ``astype(str)`` then writes "nan"; every other text stays as written."""
+    values = text.astype(str).to_numpy(dtype=object)
+    return np.where(np.isin(values, list(PANDAS_NA_TEXTS)), "nan", values)
+
+
+def _text_accuracy(truth: pd.Series, pred: pd.Series) -> float:
+    return float(skm.accuracy_score(_as_pandas_reads(truth), _as_pandas_reads(pred)))
 
 
 def _rmse(truth: pd.Series, pred: pd.Series) -> float:
@@ -119,33 +179,15 @@ def _rmsle(truth: pd.Series, pred: pd.Series) -> float:
     return float(skm.root_mean_squared_log_error(truth.to_numpy(), pred.to_numpy()))
 
 
-def _whole_numbers(values: pd.Series) -> np.ndarray:
-    numbers = values.to_numpy(dtype=float)
-    if not np.array_equal(numbers, np.round(numbers)):
-        raise ValueError(f"quadratic weighted kappa needs integer labels in column {values.name!r}")
-    return numbers
-
-
 def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:
-    """Kaggle's QWK: weights (i - j)^2 over every integer between the lowest and highest label.
+    """scikit-learn's cohen_kappa_score(weights="quadratic"), as MLE-bench calls it.
 
-    scikit-learn's cohen_kappa_score weighs the distance between label *indices*
-    (wrong when a value in the range is absent) and builds a dense matrix over the
-    range (unbounded for a wild prediction). The quadratic weights make the sums
-    over that matrix closed-form: observed disagreement sum((t - p)^2) over the
-    disagreement expected under independence, sum over all pairs (t_a - p_b)^2 / N.
+    Its weights are squared distances between the *positions* of the labels among the
+    sorted labels that occur in truth or predictions, not between the labels' values:
+    with grades 0-4 in the truth, a predicted 6 sits one place above 4 and costs as a 5.
     """
-    t, p = _whole_numbers(truth), _whole_numbers(pred)
-    observed = float(np.sum((t - p) ** 2))
-    expected = float(
-        np.sum((t - t.mean()) ** 2) + np.sum((p - p.mean()) ** 2) + len(t) * (t.mean() - p.mean()) ** 2
-    )
-    if expected == 0:
-        raise ValueError(
-            f"quadratic weighted kappa is undefined: truth and predictions of column "
-            f"{truth.name!r} are all the same single value"
-        )
-    return 1.0 - observed / expected
+    return float(skm.cohen_kappa_score(pred.to_numpy(dtype=float), truth.to_numpy(dtype=float),
+                                       weights="quadratic"))
 
 
 METRICS: dict[str, Metric] = {
@@ -153,18 +195,20 @@ METRICS: dict[str, Metric] = {
     for metric in (
         Metric("roc_auc", False, "probability", _one_column("roc_auc", _roc_auc)),
         Metric("mean_columnwise_roc_auc", False, "probability", _mean_over_columns(_roc_auc)),
-        Metric("multiclass_log_loss", True, "distribution", _multiclass_log_loss),
+        Metric("multiclass_log_loss", True, "distribution", _multiclass_log_loss, _rows_sum_to_one),
         Metric("binary_log_loss", True, "probability",
                _one_column("binary_log_loss", _binary_log_loss)),
         Metric("mean_columnwise_log_loss", True, "probability",
                _mean_over_columns(_binary_log_loss)),
         Metric("accuracy", False, "label", _mean_over_columns(_accuracy)),
+        Metric("class_accuracy", False, "integer", _mean_over_columns(_class_accuracy), _whole_classes),
+        Metric("text_accuracy", False, "text", _mean_over_columns(_text_accuracy)),
         Metric("rmse", True, "number", _one_column("rmse", _rmse)),
         Metric("mae", True, "number", _one_column("mae", _mae)),
         Metric("rmsle", True, "nonnegative", _one_column("rmsle", _rmsle)),
         Metric("mean_columnwise_rmsle", True, "nonnegative", _mean_over_columns(_rmsle)),
         Metric("quadratic_weighted_kappa", False, "integer",
-               _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa)),
+               _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa), _whole_classes),
     )
 }
 

@@ -37,6 +37,20 @@ class InvalidSubmission(ValueError):
     """A submission that cannot be graded; its str is the reason the user reads."""
 
 
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """Where the checked predictions sit in the submission file, for the graders that, like
+    MLE-bench's, pair rows or columns by position (``y_pred.attrs["layout"]``)."""
+
+    #: The file row (from 0, header excluded) of each answer row.
+    rows: np.ndarray
+    #: The file's columns, in its order.
+    columns: tuple[str, ...]
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Layout:
+        return self  # immutable: pandas copies attrs with every derived frame
+
+
 @dataclass(frozen=True)
 class GradingSpec:
     """Which columns a submission has and how they are scored."""
@@ -219,6 +233,8 @@ def _typed(
                 f"expected {VALUE_TYPES[value_type]}"
             )
 
+    if value_type == "text":
+        return aligned().astype(str).array
     if value_type == "label":
         text = aligned().astype(str).str.strip()
         reject((text == "").to_numpy(), "empty labels")
@@ -264,7 +280,7 @@ def check_submission(
     Both are indexed by the answers' ids (stripped strings) in the answers' order,
     hold the target columns only, and are float64 unless the metric takes labels.
     Column order in the submission does not matter; ids are compared as stripped
-    strings.
+    strings. ``y_pred.attrs["layout"]`` says where they sit in the file (Layout).
     """
     absent = [c for c in spec.columns if c not in answers.columns]
     if absent:
@@ -283,6 +299,9 @@ def check_submission(
     positions = _positions(ids, codes, truth_ids, truth_codes, distinct)
 
     y_pred = _targets(submission, positions, truth_ids, spec)
+    if spec.metric.check is not None and (reason := spec.metric.check(y_pred)) is not None:
+        raise InvalidSubmission(reason)
+    y_pred.attrs["layout"] = Layout(positions, tuple(submission.columns))
     try:
         y_true = _targets(answers, None, truth_ids, spec)
     except InvalidSubmission as exc:
@@ -308,6 +327,7 @@ def score(
     else:
         checked = y_pred.reset_index(drop=True)
         checked.insert(0, spec.id_column, answers[spec.id_column].array)
+        checked.attrs = y_pred.attrs
         value = float(grade_fn(checked, answers))
     if not math.isfinite(value):
         raise InvalidSubmission(f"the submission scores {value} under {spec.metric.name}")
