@@ -2,18 +2,20 @@
 
 Sources, most trusted first:
 
-1. ``mlebench``: a local MLE-bench checkout (``--mlebench-repo``), its
+1. ``mlebench`` from a local MLE-bench checkout (``--mlebench-repo``), its
    ``mlebench/competitions/<id>/leaderboard.csv``: what MLE-bench grades against.
-2. ``kaggle``: the Kaggle API's leaderboard, cached as
+2. The copy in the competition's folder: ``mlebench`` when it is byte for byte
+   MLE-bench's own file (its sha256 is in competition.yaml and checked on every
+   load), ``shipped`` for another copy.
+3. ``kaggle``: the Kaggle API's leaderboard, cached as
    ``<data-dir>/<id>/leaderboard-kaggle.csv``; fetched when missing only with
    ``--kaggle-leaderboards``.
-3. ``shipped``: the copy in the competition's folder (``leaderboard: shipped``).
 4. ``generated``: a ladder made by prepare (``leaderboard: generated``).
 
-The first two apply to Kaggle competitions only. A source that fails (a Git LFS
-pointer, a leaderboard of equal scores, Kaggle refusing) is passed over and its
-reason kept, so a record says both what it was graded against and why not
-against something better. Every record names its source (leaderboard_source),
+A source that fails (a Git LFS pointer, a file that is not MLE-bench's, a
+leaderboard of equal scores, Kaggle refusing) is passed over and its reason kept,
+so a record says both what it was graded against and why not against something
+better. Every record names its source (leaderboard_source) and the file's sha256,
 so a medal against a generated ladder is never mistaken for one against people.
 """
 
@@ -44,20 +46,20 @@ def mlebench_leaderboard(repo: Path, competition_id: str) -> Path:
 
 
 def candidates(prepared: PreparedCompetition, mlebench_repo: Path | None = None,
-               kaggle: bool = False) -> list[tuple[str, Path]]:
-    """The places to look, in order of preference, for this competition."""
+               kaggle: bool = False) -> list[tuple[str, Path, str | None]]:
+    """The places to look, in order of preference: (source, path, the sha256 it must have)."""
     comp = prepared.competition
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, Path, str | None]] = []
+    if comp.source == "kaggle" and mlebench_repo is not None:
+        found.append(("mlebench", mlebench_leaderboard(mlebench_repo, comp.id), None))
+    if comp.leaderboard in ("mlebench", "shipped"):
+        found.append((comp.leaderboard, comp.path / "leaderboard.csv", comp.leaderboard_sha256))
     if comp.source == "kaggle":
-        if mlebench_repo is not None:
-            found.append(("mlebench", mlebench_leaderboard(mlebench_repo, comp.id)))
         cached = prepared.root.parent / KAGGLE_LEADERBOARD
         if kaggle or cached.is_file():
-            found.append(("kaggle", cached))
-    if comp.leaderboard == "shipped":
-        found.append(("shipped", comp.path / "leaderboard.csv"))
+            found.append(("kaggle", cached, None))
     if comp.leaderboard == "generated":
-        found.append(("generated", prepared.private / GENERATED_LEADERBOARD))
+        found.append(("generated", prepared.private / GENERATED_LEADERBOARD, None))
     return found
 
 
@@ -65,11 +67,11 @@ def find_leaderboard(prepared: PreparedCompetition, lower_is_better: bool,
                      mlebench_repo: Path | None = None, kaggle: bool = False) -> LeaderboardLookup:
     """The first usable leaderboard; with ``kaggle`` the API's is downloaded once when not cached."""
     problems: list[str] = []
-    for source, path in candidates(prepared, mlebench_repo, kaggle):
+    for source, path, expected in candidates(prepared, mlebench_repo, kaggle):
         try:
             if source == "kaggle" and not path.is_file():
                 download_leaderboard(prepared.competition.id, path)
-            board = load_leaderboard(path, lower_is_better, source)
+            board = load_leaderboard(path, lower_is_better, source, expected_sha256=expected)
         except (LeaderboardError, KaggleError) as exc:
             problems.append(f"{source}: {exc}")
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,6 +17,9 @@ from typing import Any
 import yaml
 
 LEADERBOARD_SOURCES = ("kaggle", "mlebench", "shipped", "generated", "none")
+
+#: Splits a record is attributed to, most specific first.
+RECORD_SPLITS = ("lite", "medium", "high", "offline", "dev")
 
 
 class RegistryError(ValueError):
@@ -91,6 +94,35 @@ class Agent:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A recorded departure from MLE-bench's semantics, chosen only by name
+    (``--mlebench-variant ID=NAME``): by default a competition grades as MLE-bench does,
+    defects included, so its scores compare with MLE-bench's leaderboard."""
+
+    name: str
+    description: str
+    #: The MLE-bench issue it corrects, e.g. "openai/mle-bench#30".
+    fixes: str = ""
+    #: Grading keys it replaces (target_columns).
+    target_columns: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_yaml(cls, competition_id: str, name: str, data: Any) -> Variant:
+        if not isinstance(data, dict) or "description" not in data:
+            raise RegistryError(f"{competition_id}: variant {name!r} needs a description")
+        data = dict(data)
+        grading = data.pop("grading", None) or {}
+        variant = cls(name=name, description=str(data.pop("description")),
+                      fixes=str(data.pop("fixes", "")),
+                      target_columns=(tuple(str(c) for c in grading.pop("target_columns"))
+                                      if "target_columns" in grading else None))
+        if data or grading:
+            raise RegistryError(f"{competition_id}: variant {name!r} has unknown keys "
+                                f"{sorted([*data, *grading])}")
+        return variant
+
+
+@dataclass(frozen=True)
 class Competition:
     """One competition of the catalog, read from its competition.yaml."""
 
@@ -104,18 +136,39 @@ class Competition:
     source: str = "kaggle"
     #: Whether Kaggle awarded medals; MLE-bench awards them everywhere regardless.
     awards_medals: bool = True
-    #: Where the leaderboard comes from when no --mlebench-repo / Kaggle copy is used.
+    #: What the folder's leaderboard.csv is: "mlebench" (MLE-bench's own file, checked
+    #: against ``leaderboard_sha256``), "shipped" (another copy), "generated" (made by
+    #: prepare), or "none".
     leaderboard: str = "none"
+    #: sha256 of MLE-bench's Git LFS object, for ``leaderboard: mlebench``.
+    leaderboard_sha256: str | None = None
     #: Bumped when preparation changes, so cached data is prepared again.
     data_version: str = "1"
     #: False while a split lists it but its preparation is not written yet.
     implemented: bool = True
     known_issues: tuple[str, ...] = ()
+    variants: Mapping[str, Variant] = field(default_factory=dict)
+    #: The variant in force (None: MLE-bench's semantics).
+    variant: str | None = None
+
+    def with_variant(self, name: str) -> Competition:
+        """This competition graded (and prepared) the variant's way, in a data folder of its own."""
+        if name not in self.variants:
+            raise unknown_name_error(f"variant of {self.id}", name, self.variants)
+        chosen = self.variants[name]
+        return replace(self, variant=name, data_version=f"{self.data_version}-{name}",
+                       target_columns=chosen.target_columns or self.target_columns)
 
     @classmethod
     def from_folder(cls, path: Path) -> Competition:
         data = _load_yaml(path / "competition.yaml")
-        grading = data.pop("grading", None) or {}
+        implemented = bool(data.pop("implemented", True))
+        # A competition not written yet still has its folder (title, leaderboard), but no grading.
+        grading = data.pop("grading", None) or ({} if implemented else
+                                                {"metric": "", "id_column": "", "target_columns": ()})
+        leaderboard = data.pop("leaderboard", "none")
+        if not isinstance(leaderboard, dict):
+            leaderboard = {"source": leaderboard}
         try:
             comp = cls(
                 id=str(data.pop("id", path.name)),
@@ -126,13 +179,22 @@ class Competition:
                 target_columns=tuple(str(c) for c in grading["target_columns"]),
                 source=str(data.pop("source", "kaggle")),
                 awards_medals=bool(data.pop("awards_medals", True)),
-                leaderboard=str(data.pop("leaderboard", "none")),
+                leaderboard=str(leaderboard.pop("source", "none")),
+                leaderboard_sha256=leaderboard.pop("sha256", None),
                 data_version=str(data.pop("data_version", "1")),
-                implemented=bool(data.pop("implemented", True)),
+                implemented=implemented,
                 known_issues=tuple(str(x) for x in data.pop("known_issues", None) or ()),
+                variants={str(name): Variant.from_yaml(str(path.name), str(name), spec)
+                          for name, spec in (data.pop("variants", None) or {}).items()},
             )
         except KeyError as exc:
             raise RegistryError(f"{path / 'competition.yaml'}: missing key {exc}") from None
+        leaderboard.pop("teams", None)  # documentation for readers; the file is what counts
+        if leaderboard:
+            raise RegistryError(
+                f"{path / 'competition.yaml'}: unknown leaderboard keys {sorted(leaderboard)}")
+        if comp.leaderboard == "mlebench" and not comp.leaderboard_sha256:
+            raise RegistryError(f"{path / 'competition.yaml'}: leaderboard source mlebench needs its sha256")
         data.pop("description", None)
         if data:
             raise RegistryError(f"{path / 'competition.yaml'}: unknown keys {sorted(data)}")
@@ -207,6 +269,27 @@ class Registry:
         if name not in self.runners:
             raise unknown_name_error("runner", name, self.runners)
         return self.runners[name]
+
+    def split_of(self, competition_id: str) -> str | None:
+        """The split a record of this competition is counted in."""
+        for name in RECORD_SPLITS:
+            if competition_id in self.splits.get(name, ()):
+                return name
+        return None
+
+    def variants_of(self, spec: str | None) -> dict[str, str]:
+        """``ID=NAME,...`` (``--mlebench-variant``) as competition id -> variant, each name checked."""
+        chosen: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+            cid, sep, name = part.partition("=")
+            cid, name = cid.strip(), name.strip()
+            if not sep or not name:
+                raise RegistryError(f"--mlebench-variant {part!r}: expected COMPETITION=VARIANT")
+            if cid not in self.competitions:
+                raise unknown_name_error("competition", cid, self.competitions)
+            self.competitions[cid].with_variant(name)  # names the valid variants when unknown
+            chosen[cid] = name
+        return chosen
 
     def select(self, spec: str) -> list[str]:
         """Competition ids for a split name, a comma list of ids/splits, or @file."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import dataclasses
 from pathlib import Path
 
@@ -145,7 +147,8 @@ def test_written_leaderboard_has_kaggles_columns_best_first_and_loads_back(tmp_p
     assert table["hasTeamName"].all() and table["hasScore"].all()
     assert (table["submissionDate"] == "2024-01-01 00:00:00").all()
     lb = load_leaderboard(path, lower_is_better=True, source="generated")
-    assert lb == Leaderboard((0.1, 0.2, 0.3), True, "generated")
+    assert lb == Leaderboard((0.1, 0.2, 0.3), True, "generated",
+                             hashlib.sha256(path.read_bytes()).hexdigest())
     assert lb.n_teams == 3
 
 

@@ -8,6 +8,7 @@ is refused with the reason, never graded against.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import statistics
@@ -36,6 +37,8 @@ class Leaderboard:
     scores: tuple[float, ...]
     lower_is_better: bool
     source: str
+    #: sha256 of the file it was read from: which leaderboard, exactly, a medal is against.
+    sha256: str | None = None
 
     def __post_init__(self) -> None:
         # Plain floats only: results travel through xdist, which cannot carry numpy scalars.
@@ -79,8 +82,10 @@ def _repository_of(path: Path) -> Path:
     return resolved.parent
 
 
-def load_leaderboard(path: str | os.PathLike[str], lower_is_better: bool, source: str) -> Leaderboard:
-    """A leaderboard file in MLE-bench's format, checked before any medal depends on it."""
+def load_leaderboard(path: str | os.PathLike[str], lower_is_better: bool, source: str,
+                     expected_sha256: str | None = None) -> Leaderboard:
+    """A leaderboard file in MLE-bench's format, checked before any medal depends on it;
+    with ``expected_sha256``, refused unless it is that exact file."""
     path = Path(path)
     if not path.is_file():
         raise LeaderboardError(f"no leaderboard file at {path}")
@@ -90,6 +95,12 @@ def load_leaderboard(path: str | os.PathLike[str], lower_is_better: bool, source
                 f"{path} is a Git LFS pointer, not the leaderboard: run `git lfs pull` in "
                 f"{_repository_of(path)}"
             )
+        handle.seek(0)
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if expected_sha256 is not None and digest != expected_sha256:
+        raise LeaderboardError(
+            f"{path} is not MLE-bench's leaderboard: its sha256 is {digest}, MLE-bench's file "
+            f"has {expected_sha256}; restore it (reinstall the plugin)")
     try:
         table = pd.read_csv(path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -126,7 +137,7 @@ def load_leaderboard(path: str | os.PathLike[str], lower_is_better: bool, source
             f"is better, best first): position {i + 1} scores {values[i]:g} and position "
             f"{i + 2} scores {values[i + 1]:g}"
         )
-    return Leaderboard(tuple(values), lower_is_better, source)
+    return Leaderboard(tuple(values), lower_is_better, source, digest)
 
 
 def write_leaderboard(
