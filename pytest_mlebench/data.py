@@ -132,7 +132,7 @@ class DataStore:
         #: Where Kaggle competitions' raw files come from; offline ones need none.
         self.raw_source = raw_source
         self._status = status or (lambda _msg: nullcontext())
-        self._verified: dict[str, PreparedCompetition] = {}
+        self._verified: dict[Path, PreparedCompetition] = {}
 
     def final_dir(self, competition: Competition) -> Path:
         return self.data_dir / competition.id / f"v{competition.data_version}"
@@ -161,9 +161,9 @@ class DataStore:
 
     def prepare(self, competition: Competition) -> PreparedCompetition:
         """Return the prepared data, preparing (or repairing) it first if needed."""
-        if competition.id in self._verified:
-            return self._verified[competition.id]
         final = self.final_dir(competition)
+        if final in self._verified:
+            return self._verified[final]
         final.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(final.parent / ".lock")):
             if (final / MANIFEST).is_file():
@@ -178,7 +178,7 @@ class DataStore:
         prepared = PreparedCompetition(
             competition, final, hashlib.sha256(manifest_text).hexdigest()
         )
-        self._verified[competition.id] = prepared
+        self._verified[final] = prepared
         return prepared
 
     def _prepare_into(self, competition: Competition, final: Path) -> None:
@@ -203,7 +203,8 @@ class DataStore:
         (staging / "private").mkdir(parents=True, exist_ok=True)
         (staging / MANIFEST).unlink(missing_ok=True)
         with self._status(f"preparing {competition.id}"):
-            module.prepare(raw, staging / "public", staging / "private")
+            variant = {"variant": competition.variant} if competition.variant else {}
+            module.prepare(raw, staging / "public", staging / "private", **variant)
         if competition.description_path.is_file():
             shutil.copyfile(competition.description_path, staging / "public" / "description.md")
         if not (staging / "private" / ANSWERS).is_file():

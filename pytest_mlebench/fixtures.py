@@ -45,8 +45,9 @@ def competition(mlebench_case: Case) -> Competition:
 
 @pytest.fixture
 def prepared_competition(competition: Competition, mlebench_harness: Harness) -> PreparedCompetition:
-    """The competition's data, prepared on first use (locked, atomic, checksummed)."""
-    return mlebench_harness.store.prepare(competition)
+    """The competition's data, prepared on first use (locked, atomic, checksummed), with its
+    leaderboard resolved."""
+    return mlebench_harness.prepare(competition)
 
 
 @pytest.fixture

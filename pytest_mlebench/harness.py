@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ from typing import Any
 from . import __version__
 from .data import DataStore, PreparedCompetition
 from .fsutil import remove_tree
+from .grading.grader import Grader
 from .grading.metrics import get_metric
 from .grading.report import grade_submission, new_record
-from .grading.validate import GradingSpec, read_csv, validation_reason
-from .leaderboards import find_leaderboard
+from .grading.validate import GradingSpec
+from .leaderboards import LeaderboardLookup, find_leaderboard
 from .leases import Leaser
 from .options import Settings
 from .provenance import agent_commit, gpu_model, host_cpus
@@ -27,9 +29,6 @@ from .registry import Agent, Competition, Registry
 from .runners.base import Runner, RunResult, RunSpec
 
 RUN_FILE = "run.json"
-
-#: Splits a record is attributed to, most specific first.
-RECORD_SPLITS = ("lite", "medium", "high", "offline", "dev")
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,34 @@ def grading_spec(competition: Competition) -> GradingSpec:
     return GradingSpec(competition.id_column, competition.target_columns, get_metric(competition.metric))
 
 
+def grader_for(competition: Competition, answers_path: Path) -> Grader:
+    """The competition's grader: the generic checks, then its grade.py (its variant bound)."""
+    grade_fn = getattr(competition.module("grade"), "grade", None)
+    if grade_fn is not None and competition.variant is not None:
+        grade_fn = partial(grade_fn, variant=competition.variant)
+    return Grader.load(grading_spec(competition), answers_path, grade_fn)
+
+
 def instructions_text() -> str:
     return resources.files("pytest_mlebench").joinpath("instructions.txt").read_text()
+
+
+def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: LeaderboardLookup,
+                       submission_path: Path | None, split: str | None,
+                       missing_reason: str = "no submission.csv was written",
+                       **run_fields: Any) -> dict[str, Any]:
+    """A report record: the submission graded and placed, with what names the competition's
+    data and leaderboard; ``run_fields`` say how the submission was made (none for ``grade``)."""
+    comp = prepared.competition
+    graded = grade_submission(submission_path=submission_path, grader=grader,
+                              leaderboard=lookup.leaderboard, missing_reason=missing_reason)
+    return new_record(
+        competition_id=comp.id, leaderboard_source=lookup.source,
+        leaderboard_problem=lookup.problem, variant=comp.variant, split=split,
+        awards_medals=comp.awards_medals, dataset_version=prepared.dataset_version,
+        plugin_version=__version__, known_issues="; ".join(comp.known_issues) or None,
+        **run_fields, **graded,
+    )
 
 
 class Harness:
@@ -58,7 +83,8 @@ class Harness:
 
     def __init__(self, settings: Settings, registry: Registry, agent: Agent,
                  competition_ids: list[str], runner: Runner, run_group: str,
-                 store: DataStore, leaser: Leaser, resume: bool = False) -> None:
+                 store: DataStore, leaser: Leaser, resume: bool = False,
+                 variants: dict[str, str] | None = None) -> None:
         self.settings = settings
         self.registry = registry
         self.agent = agent
@@ -69,6 +95,11 @@ class Harness:
         self.leaser = leaser
         #: Reuse the finished runs of ``run_group`` (``--resume``) instead of running them again.
         self.resume = resume
+        #: Competition id -> the variant chosen with --mlebench-variant.
+        self.variants = variants or {}
+        # Resolved once per competition when its data is prepared, so grading reads no network.
+        self._graders: dict[str, Grader] = {}
+        self._leaderboards: dict[str, LeaderboardLookup] = {}
 
     @property
     def excluded(self) -> list[str]:
@@ -84,20 +115,35 @@ class Harness:
                 if cid not in self.excluded for seed in range(n)]
 
     def _competition(self, cid: str) -> Competition:
-        if cid in self.registry.competitions:
-            return self.registry.competitions[cid]
-        # Listed in a split but not in the catalog yet: an item that skips with the reason.
-        return Competition(id=cid, path=Path(), title=cid, metric="", id_column="",
-                           target_columns=(), implemented=False)
+        if cid not in self.registry.competitions:
+            # Listed in a split but without a folder: an item that skips with the reason.
+            return Competition(id=cid, path=Path(), title=cid, metric="", id_column="",
+                               target_columns=(), implemented=False)
+        competition = self.registry.competitions[cid]
+        return competition.with_variant(self.variants[cid]) if cid in self.variants else competition
 
-    def split_of(self, competition_id: str) -> str | None:
-        for name in RECORD_SPLITS:
-            if competition_id in self.registry.splits.get(name, ()):
-                return name
-        return None
+    def prepare(self, competition: Competition) -> PreparedCompetition:
+        """The competition's data, its grader and its leaderboard, each made once.
+
+        The leaderboard is found here (a Kaggle download included, when asked for), so
+        grading never touches the network and every seed is placed on the same one.
+        """
+        prepared = self.store.prepare(competition)
+        if competition.id not in self._leaderboards:
+            self._graders[competition.id] = grader_for(competition, prepared.answers_path)
+            self._leaderboards[competition.id] = find_leaderboard(
+                prepared, grading_spec(competition).metric.lower_is_better,
+                self.settings.mlebench_repo, self.settings.kaggle_leaderboards)
+        return prepared
 
     def run_dir(self, case: Case) -> Path:
         return self.settings.runs_dir / self.run_group / case.competition.id / f"seed{case.seed}"
+
+    def _prepared(self, competition: Competition) -> tuple[Grader, LeaderboardLookup]:
+        """The grader and leaderboard :meth:`prepare` resolved for ``competition``."""
+        if competition.id not in self._leaderboards:
+            self.prepare(competition)
+        return self._graders[competition.id], self._leaderboards[competition.id]
 
     def run_agent(self, case: Case, prepared: PreparedCompetition) -> RunResult:
         """Run the agent once; the runner serves ``check`` as the agent's validation endpoint.
@@ -111,12 +157,7 @@ class Harness:
             return RunResult.from_dict(json.loads(finished.read_text()))
         remove_tree(run_dir)
         run_dir.mkdir(parents=True)
-        answers = read_csv(prepared.answers_path)
-        spec = grading_spec(case.competition)
-
-        def check(path: Path) -> str | None:
-            return validation_reason(path, answers, spec)
-
+        check = self._prepared(case.competition)[0].check
         extra_env = {k: os.environ[k] for k in self.agent.env_from_host if k in os.environ}
         with self.leaser.lease() as leased:
             run_spec = RunSpec(
@@ -135,34 +176,23 @@ class Harness:
     def grade(self, case: Case, prepared: PreparedCompetition, result: RunResult) -> dict[str, Any]:
         """The report record of one run: MLE-bench's fields and ours."""
         comp = case.competition
-        spec = grading_spec(comp)
-        lookup = find_leaderboard(prepared, spec.metric.lower_is_better,
-                                  self.settings.mlebench_repo, self.settings.kaggle_leaderboards)
-        grade_module = comp.module("grade")
+        grader, lookup = self._prepared(comp)
         missing = "no submission.csv was written"
         if result.timed_out:
             missing += f" before the time limit ({self.settings.time_limit:g}s)"
         elif result.exit_code not in (0, None):
             missing += f" (the agent exited with code {result.exit_code})"
-        graded = grade_submission(
-            submission_path=result.submission_path, answers=read_csv(prepared.answers_path),
-            spec=spec, leaderboard=lookup.leaderboard,
-            grade_fn=getattr(grade_module, "grade", None), missing_reason=missing,
-        )
-        return new_record(
-            competition_id=comp.id, agent=self.agent.name, seed=case.seed,
+        return competition_record(
+            prepared, grader, lookup, result.submission_path, self.registry.split_of(comp.id),
+            missing_reason=missing, agent=self.agent.name, seed=case.seed,
             runner=result.runner, runtime_s=round(result.runtime_s, 3),
             exit_code=result.exit_code, timed_out=result.timed_out,
-            leaderboard_source=lookup.source, leaderboard_problem=lookup.problem,
-            split=self.split_of(comp.id), awards_medals=comp.awards_medals,
-            dataset_version=prepared.dataset_version, time_limit_s=self.settings.time_limit,
+            time_limit_s=self.settings.time_limit,
             harness_error=result.harness_error, run_dir=str(self.run_dir(case)),
-            plugin_version=__version__, agent_version=self.agent.version,
+            agent_version=self.agent.version,
             agent_commit=agent_commit(self.agent.path), image_digest=result.image_digest,
             cpus_per_run=self.settings.cpus_per_run, memory_per_run=self.settings.memory_per_run,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
-            known_issues="; ".join(comp.known_issues) or None,
-            **graded,
         )
 
     def session_meta(self) -> dict[str, Any]:
@@ -173,5 +203,5 @@ class Harness:
             "seeds": self.settings.seeds, "competitions": self.settings.competitions,
             "cpus_per_run": self.settings.cpus_per_run, "memory_per_run": self.settings.memory_per_run,
             "gpus_per_run": self.settings.gpus_per_run if self.settings.gpus else None,
-            "excluded_known_issues": self.excluded,
+            "excluded_known_issues": self.excluded, "variants": dict(self.variants),
         }

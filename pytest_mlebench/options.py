@@ -95,6 +95,10 @@ OPTIONS: tuple[Option, ...] = (
            "rules, leaderboards, images, GPUs, disk), then exit", is_flag=True),
     Option("--mlebench-exclude-known-issues", "deselect competitions with known defects (the summary "
            "says how many, and that the denominator changed)", is_flag=True),
+    Option("--mlebench-variant", "grade a competition a recorded, non-default way that corrects a "
+           "known MLE-bench defect, as COMPETITION=VARIANT (comma list); records name it, and its "
+           "scores no longer compare with MLE-bench's (`python -m pytest_mlebench list` shows the "
+           "variants)", metavar="SPEC"),
     Option("--mlebench-pad-missing", "count the attempts of incomplete seeds, padding missing runs as "
            "failures, instead of counting complete seeds only", is_flag=True),
 )
@@ -170,6 +174,7 @@ class Settings:
     expect_path: Path | None = None
     preflight_only: bool = False
     exclude_known_issues: bool = False
+    variants: str | None = None
     pad_missing: bool = False
 
     @classmethod
@@ -227,6 +232,7 @@ class Settings:
             expect_path=path_of("mlebench_expect"),
             preflight_only=bool(raw_value(config, "mlebench_preflight")),
             exclude_known_issues=bool(raw_value(config, "mlebench_exclude_known_issues")),
+            variants=raw_value(config, "mlebench_variant"),
             pad_missing=bool(raw_value(config, "mlebench_pad_missing")),
         )
 

@@ -55,6 +55,7 @@ def start(config: pytest.Config, settings: Settings) -> None:
     try:
         agent = registry.agent(settings.agent)
         competition_ids = registry.select(settings.competitions)
+        variants = registry.variants_of(settings.variants)
         runner, runner_note = choose_runner(settings, registry, agent, workerinput.get("mlebench_runner"))
     except RegistryError as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -75,7 +76,7 @@ def start(config: pytest.Config, settings: Settings) -> None:
     raw = RawSource(settings.data_dir, settings.raw_dir, progress=progress_for(config))
     store = DataStore(settings.data_dir, raw_source=raw, status=status_factory(config))
     harness = Harness(settings, registry, agent, competition_ids, runner, run_group, store,
-                      leaser, resume=bool(settings.resume))
+                      leaser, resume=bool(settings.resume), variants=variants)
     config.stash[fixtures.GATES_KEY] = gates
     if not workerinput and not config.option.collectonly:
         problems = preflight(harness, gates.needs_leaderboards())
@@ -159,7 +160,7 @@ class MlebenchSession:
         settings = harness.settings
         self.collector = None if self.is_worker else ResultCollector(
             harness.session_meta(), seeds=settings.seeds, pad_missing=settings.pad_missing,
-            excluded=harness.excluded, split_of=harness.split_of)
+            excluded=harness.excluded, split_of=harness.registry.split_of)
 
     def pytest_report_header(self) -> list[str]:
         h, s = self.harness, self.harness.settings

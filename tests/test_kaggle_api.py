@@ -252,7 +252,7 @@ def test_without_any_source_a_kaggle_competition_says_which_options_give_one(tmp
 
 def test_kaggles_leaderboard_is_fetched_once_then_read_from_the_cache(kaggle: KaggleServer,
                                                                       tmp_path: Path) -> None:
-    prepared = kaggle_competition(tmp_path, leaderboard="shipped")
+    prepared = kaggle_competition(tmp_path)  # no copy in its folder: Kaggle's is the only source
     first = find_leaderboard(prepared, lower_is_better=False, kaggle=True)
     assert first.source == "kaggle" and first.leaderboard is not None
     assert first.leaderboard.n_teams == len(SCORES)
@@ -262,9 +262,14 @@ def test_kaggles_leaderboard_is_fetched_once_then_read_from_the_cache(kaggle: Ka
     assert again.source == "kaggle" and len(kaggle.calls) == fetched
 
 
-def test_when_kaggle_refuses_the_shipped_copy_is_used_and_the_refusal_recorded(
+def test_the_shipped_copy_comes_before_kaggles(kaggle: KaggleServer, tmp_path: Path) -> None:
+    lookup = find_leaderboard(kaggle_competition(tmp_path, leaderboard="shipped"), False, kaggle=True)
+    assert lookup.source == "shipped" and lookup.problem is None and not kaggle.calls
+
+
+def test_when_kaggle_refuses_the_refusal_is_recorded(
         kaggle: KaggleServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KAGGLE_API_TOKEN", "revoked-token")
-    lookup = find_leaderboard(kaggle_competition(tmp_path, leaderboard="shipped"), False, kaggle=True)
-    assert lookup.source == "shipped"
+    lookup = find_leaderboard(kaggle_competition(tmp_path), False, kaggle=True)
+    assert lookup.source == "none" and lookup.leaderboard is None
     assert lookup.problem is not None and lookup.problem.startswith("kaggle: Kaggle rejected the API token")

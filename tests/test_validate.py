@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.metrics import Metric, get_metric
 from pytest_mlebench.grading.validate import (
     GradingSpec,
@@ -16,7 +17,6 @@ from pytest_mlebench.grading.validate import (
     check_submission,
     read_csv,
     score,
-    validation_reason,
 )
 
 ANSWERS = pd.DataFrame({"id": ["a", "b", "c", "d"], "target": [0, 1, 1, 0]})
@@ -403,14 +403,47 @@ def test_a_non_finite_score_is_invalid(tmp_path):
         score(write(tmp_path, "id,target\na,0.1\nb,0.2\nc,0.3\nd,0.4\n"), ANSWERS, spec)
 
 
-def test_validation_reason_says_why_and_never_scores(tmp_path):
-    def never(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
-        raise AssertionError("the validation endpoint must not compute a score")
+def test_the_grader_check_decides_as_grading_does_and_never_returns_a_score(tmp_path):
+    """The validation endpoint's answer: the competition's own checks included."""
 
-    spec = GradingSpec("id", ("target",), Metric("secret", False, "probability", never))
+    def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
+        if (submission["target"] == 0.5).any():
+            raise InvalidSubmission("0.5 is not a decision")
+        return 0.75
+
+    grader = Grader(AUC, ANSWERS, grade)
     valid = write(tmp_path, "id,target\na,0.1\nb,0.2\nc,0.3\nd,0.4\n", "valid.csv")
-    assert validation_reason(valid, ANSWERS, spec) is None
+    assert grader.check(valid) is None and grader.score(valid) == 0.75
+    own = write(tmp_path, "id,target\na,0.5\nb,0.2\nc,0.3\nd,0.4\n", "own.csv")
+    assert grader.check(own) == "0.5 is not a decision"
+    with pytest.raises(InvalidSubmission, match="not a decision"):
+        grader.score(own)
     short = write(tmp_path, "id,target\na,0.1\n", "short.csv")
-    assert validation_reason(short, ANSWERS, spec) == (
-        "wrong row count: expected 4 rows (one per test id), got 1")
-    assert validation_reason(tmp_path / "absent.csv", ANSWERS, spec).startswith("no file at")
+    assert grader.check(short) == "wrong row count: expected 4 rows (one per test id), got 1"
+    assert grader.check(tmp_path / "absent.csv").startswith("no file at")
+
+
+def test_a_line_of_millions_of_fields_is_refused_unparsed(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(b",".join([b"1"] * 2_000_000) + b"\n")
+    with pytest.raises(InvalidSubmission, match=r"line 1 is 3,999,999 bytes long"):
+        score(path, ANSWERS, AUC)
+
+
+def test_a_header_far_wider_than_the_submission_is_refused_unparsed(tmp_path):
+    header = ",".join(f"c{i}" for i in range(5000))
+    path = write(tmp_path, f"{header}\n" + ",".join("0" * 5000) + "\n")
+    with pytest.raises(InvalidSubmission, match="the header has 5,000 fields; expected 2 columns"):
+        score(path, ANSWERS, AUC)
+
+
+def test_a_few_unexpected_columns_are_still_named(tmp_path):
+    path = write(tmp_path, "id,target,extra\na,0.1,1\nb,0.2,1\nc,0.3,1\nd,0.4,1\n")
+    with pytest.raises(InvalidSubmission, match="unexpected columns: 'extra'"):
+        score(path, ANSWERS, AUC)
+
+
+def test_a_long_row_under_a_short_header_is_a_parse_error_not_new_columns(tmp_path):
+    path = write(tmp_path, 'id,target\n"a",0.1\nb,0.2' + ",0" * 100_000 + "\nc,0.3\nd,0.4\n")
+    with pytest.raises(InvalidSubmission, match="not parseable as CSV"):
+        score(path, ANSWERS, AUC)

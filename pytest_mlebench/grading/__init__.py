@@ -1,5 +1,6 @@
 """Grading: metrics, strict submission checks, leaderboards and medals (no pytest here)."""
 
+from .grader import Grader
 from .medals import (
     LEADERBOARD_COLUMNS,
     Leaderboard,
@@ -18,13 +19,13 @@ from .validate import (
     check_submission,
     read_csv,
     score,
-    validation_reason,
 )
 
 __all__ = [
     "LEADERBOARD_COLUMNS",
     "METRICS",
     "VALUE_TYPES",
+    "Grader",
     "GradingSpec",
     "InvalidSubmission",
     "Leaderboard",
@@ -39,6 +40,5 @@ __all__ = [
     "read_csv",
     "score",
     "thresholds",
-    "validation_reason",
     "write_leaderboard",
 ]

@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from .medals import Leaderboard, award
+from .grader import Grader
+from .medals import Leaderboard, award, thresholds
 from .metrics import Metric
-from .validate import GradingSpec, InvalidSubmission, score
+from .validate import InvalidSubmission
 
 #: MLE-bench's record fields, then ours; the JSON report keeps this order.
 MLEBENCH_FIELDS = (
@@ -27,51 +26,67 @@ MLEBENCH_FIELDS = (
 )
 OUR_FIELDS = (
     "agent", "seed", "runner", "runtime_s", "exit_code", "timed_out", "rank", "percentile",
-    "leaderboard_source", "leaderboard_problem", "invalid_reason", "split", "awards_medals",
+    "raw_score", "variant", "leaderboard_source", "leaderboard_sha256", "leaderboard_problem",
+    "invalid_reason", "split", "awards_medals",
     "n_teams", "dataset_version", "time_limit_s", "harness_error", "run_dir",
     # Provenance: what must match for two records to be compared.
     "plugin_version", "agent_version", "agent_commit", "image_digest", "cpus_per_run",
     "memory_per_run", "gpus", "gpu_model", "host_cpus", "known_issues",
 )
 RECORD_FIELDS = MLEBENCH_FIELDS + OUR_FIELDS
-MEDAL_FIELDS = ("gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold",
-                "gold_medal", "silver_medal", "bronze_medal", "any_medal", "above_median",
-                "rank", "percentile")
+THRESHOLD_FIELDS = ("gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold")
+MEDAL_FIELDS = (*THRESHOLD_FIELDS, "gold_medal", "silver_medal", "bronze_medal", "any_medal",
+                "above_median", "rank", "percentile")
+
+#: MLE-bench's Grader rounds every score to this many decimals before placing it.
+SCORE_DECIMALS = 5
+
+
+def rounded(value: float) -> float:
+    """The score as MLE-bench reports and ranks it: Python's round to 5 decimals."""
+    return round(float(value), SCORE_DECIMALS)
 
 
 def grade_submission(
     *,
     submission_path: Path | None,
-    answers: pd.DataFrame,
-    spec: GradingSpec,
+    grader: Grader,
     leaderboard: Leaderboard | None,
-    grade_fn: Any = None,
     missing_reason: str = "no submission.csv was written",
 ) -> dict[str, Any]:
-    """Score, validity and medals of one submission: the grading part of a record."""
-    metric: Metric = spec.metric
+    """Score, validity and medals of one submission: the grading part of a record.
+
+    The score is placed on the leaderboard rounded to 5 decimals, as MLE-bench does;
+    the unrounded value is kept as ``raw_score``.
+    """
+    metric: Metric = grader.spec.metric
     record: dict[str, Any] = {
-        "score": None, "submission_exists": submission_path is not None,
+        "score": None, "raw_score": None, "submission_exists": submission_path is not None,
         "valid_submission": False, "invalid_reason": None,
         "is_lower_better": metric.lower_is_better,
         "submission_path": str(submission_path) if submission_path else None,
         "n_teams": leaderboard.n_teams if leaderboard else None,
+        "leaderboard_sha256": leaderboard.sha256 if leaderboard else None,
     }
     record |= {name: None for name in MEDAL_FIELDS}
     record |= {m: False for m in ("gold_medal", "silver_medal", "bronze_medal", "any_medal",
                                   "above_median")}
+    if leaderboard is not None:
+        # MLE-bench reports the thresholds of an invalid submission too.
+        record |= dict(zip(THRESHOLD_FIELDS, thresholds(leaderboard), strict=True))
     if submission_path is None:
         record["invalid_reason"] = missing_reason
         return record
     try:
-        value = score(submission_path, answers, spec, grade_fn)
+        value = grader.score(submission_path)
     except InvalidSubmission as exc:
         record["invalid_reason"] = str(exc)
         return record
-    record["score"] = value
+    record["raw_score"] = value
+    record["score"] = rounded(value)
     record["valid_submission"] = True
     if leaderboard is not None:
-        medals = award(value, leaderboard)
+        medals = award(record["score"], leaderboard)
         record |= {name: getattr(medals, name) for name in MEDAL_FIELDS}
     return record
 

@@ -9,6 +9,7 @@ submission's: it raises a plain ValueError, never InvalidSubmission.
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -29,6 +30,15 @@ _NAN_TEXTS = ("", "nan", "+nan", "-nan")
 
 #: A file's first non-empty line (pyarrow skips empty lines, as pandas does).
 _FIRST_LINE = re.compile(rb"[\r\n]*([^\r\n]*)")
+
+#: The longest line a submission may have. Real submissions' lines are short (the longest,
+#: lists of ids or of sentences, stay under tens of KiB); a parser handed one line of millions
+#: of fields takes minutes and gigabytes, so such a file is refused before it is parsed.
+MAX_LINE_BYTES = 1 << 20
+
+#: The most header fields a submission may have, beyond the expected columns, before it is
+#: refused unparsed: enough to name every unexpected column of an honest mistake.
+MAX_EXTRA_COLUMNS = 64
 
 GradeFn = Callable[[pd.DataFrame, pd.DataFrame], float]
 
@@ -77,7 +87,25 @@ def _few(items: Sequence[object] | pd.Index, limit: int = 3, show: Callable[[obj
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _unquoted_cells(path: Path) -> pd.DataFrame | None:
+def _check_bounds(data: bytes, name: str, max_columns: int | None) -> None:
+    """Refuse, before any parser sees it, a file whose lines or header are too large to be a
+    submission: the check is linear in the file's size and allocates one small array."""
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    ends = np.concatenate(([-1], newlines, [len(data)]))
+    longest = int(np.diff(ends).max()) - 1
+    if longest > MAX_LINE_BYTES:
+        line = int(np.diff(ends).argmax()) + 1
+        raise InvalidSubmission(
+            f"{name}: line {line} is {longest:,} bytes long; a submission's lines are at most "
+            f"{MAX_LINE_BYTES:,} bytes")
+    if max_columns is not None:
+        fields = _FIRST_LINE.match(data)[1].count(b",") + 1
+        if fields > max_columns + MAX_EXTRA_COLUMNS:
+            raise InvalidSubmission(
+                f"{name}: the header has {fields:,} fields; expected {max_columns} columns")
+
+
+def _unquoted_cells(path: Path, data: bytes) -> pd.DataFrame | None:
     """Every cell as text, the header as row 0, parsed by pyarrow in C++ (pandas' own parser
     takes ten times longer on millions of rows); None when pandas must read the file.
 
@@ -87,7 +115,6 @@ def _unquoted_cells(path: Path) -> pd.DataFrame | None:
     quotes (pyarrow accepts one left open at the end of the file) or on a one-column file
     (pandas skips whitespace-only lines, pyarrow reads them as cells).
     """
-    data = path.read_bytes()
     names = [f"f{i}" for i in range(_FIRST_LINE.match(data)[1].count(b",") + 1)]
     if b'"' in data or len(names) < 2:
         return None
@@ -102,21 +129,26 @@ def _unquoted_cells(path: Path) -> pd.DataFrame | None:
     return pd.DataFrame({i: pd.Series(column, dtype="str") for i, column in enumerate(table.columns)})
 
 
-def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_csv(path: str | os.PathLike[str], max_columns: int | None = None) -> pd.DataFrame:
     """A CSV file as exact text cells, or InvalidSubmission saying why it cannot be read.
 
     Nothing is guessed: ids such as "007" stay as written and no text becomes NaN
     behind the checks' back. Column names are stripped; a byte-order mark is dropped.
+    With ``max_columns`` (a submission's), a header far wider than that is refused unparsed.
     """
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"no file at {path}")
-    raw = _unquoted_cells(path)
+    data = path.read_bytes()
+    _check_bounds(data, path.name, max_columns)
+    raw = _unquoted_cells(path, data)
     if raw is None:
         try:
             # header=None: pandas would rename a repeated column to "x.1" and would
-            # turn an extra field on every row into an index, hiding both.
-            raw = pd.read_csv(path, header=None, dtype=str, na_filter=False, encoding="utf-8-sig")
+            # turn an extra field on every row into an index, hiding both. Its width is
+            # the header's, so a longer row is an error, not thousands of new columns.
+            raw = pd.read_csv(io.BytesIO(data), header=None, dtype=str, na_filter=False,
+                              encoding="utf-8-sig")
         except pd.errors.EmptyDataError:
             raise InvalidSubmission(f"{path.name} is empty") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -321,7 +353,8 @@ def score(
     checks; it receives the checked submission in the answers' row order, with the
     answers' own id values and typed target columns, and the answers unchanged.
     """
-    y_true, y_pred = check_submission(read_csv(submission_path), answers, spec)
+    submission = read_csv(submission_path, max_columns=len(spec.columns))
+    y_true, y_pred = check_submission(submission, answers, spec)
     if grade_fn is None:
         value = float(spec.metric.fn(y_true, y_pred))
     else:
@@ -332,15 +365,3 @@ def score(
     if not math.isfinite(value):
         raise InvalidSubmission(f"the submission scores {value} under {spec.metric.name}")
     return value
-
-
-def validation_reason(
-    submission_path: str | os.PathLike[str], answers: pd.DataFrame, spec: GradingSpec
-) -> str | None:
-    """None when the submission is valid, else the reason; never computes a score, so the
-    agents' validation endpoint cannot leak one."""
-    try:
-        check_submission(read_csv(submission_path), answers, spec)
-    except InvalidSubmission as exc:
-        return str(exc)
-    return None
