@@ -1,4 +1,5 @@
-"""``python -m pytest_mlebench``: tools for reports, outside a pytest session."""
+"""``python -m pytest_mlebench`` (also the ``pytest-mlebench`` command): the stages of a
+session run by hand (prepare, grade, list), and tools for reports (compare)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import compare
+from . import cli, compare
+from .registry import RegistryError
 
 
 def tolerance(text: str) -> float:
@@ -18,9 +20,38 @@ def tolerance(text: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m pytest_mlebench",
-                                   description="Tools for pytest-mlebench's JSON session reports.")
+    main = argparse.ArgumentParser(prog="pytest-mlebench",
+                                   description="pytest-mlebench outside a pytest session: prepare "
+                                               "data, grade a file, list the catalog, compare reports.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_options = argparse.ArgumentParser(add_help=False)
+    data_options.add_argument("--data-dir", type=Path, metavar="D",
+                              help="cache of prepared data (default: the session's default)")
+    data_options.add_argument("--raw-dir", type=Path, metavar="D",
+                              help="pre-staged Kaggle files (<id>.zip or <id>/); default: download")
+    cmd = commands.add_parser(
+        "prepare", parents=[data_options], help="prepare competitions' data and say where",
+        description="Prepare each competition (split names expand) as a session would, with progress.")
+    cmd.add_argument("names", nargs="+", metavar="ID|SPLIT")
+    cmd = commands.add_parser(
+        "grade", parents=[data_options], help="grade a submission file: the record a session writes",
+        description="Grade SUBMISSION for competition ID (preparing its data first if needed) and "
+                    "place it on the competition's leaderboard. Exit status: 0 valid, 1 invalid, "
+                    "2 usage error or data that cannot be prepared.")
+    cmd.add_argument("competition", metavar="ID")
+    cmd.add_argument("submission", type=Path, metavar="SUBMISSION.csv")
+    cmd.add_argument("--variant", metavar="NAME", help="grade the competition's named variant "
+                     "instead of MLE-bench's semantics")
+    cmd.add_argument("--mlebench-repo", type=Path, metavar="PATH",
+                     help="an MLE-bench checkout whose leaderboard is preferred")
+    cmd.add_argument("--kaggle-leaderboards", action="store_true",
+                     help="fetch the leaderboard from Kaggle when no other source has it")
+    cmd.add_argument("--json", action="store_true", help="print the record as JSON")
+    cmd = commands.add_parser(
+        "list", help="the catalog: id, split, metric, implemented, leaderboard, known issues",
+        description="List the competitions of SPLIT (default: every one).")
+    cmd.add_argument("split", nargs="?", metavar="SPLIT")
+    cmd.add_argument("--json", action="store_true", help="print the rows as JSON")
     cmd = commands.add_parser(
         "compare", help="compare two session reports (A: baseline, B: current)",
         description="Per-competition changes and the change of the any-medal rate from report A to "
@@ -42,6 +73,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        if args.command == "prepare":
+            return cli.prepare(args.names, args.data_dir, args.raw_dir)
+        if args.command == "grade":
+            return cli.grade(args.competition, args.submission, args.data_dir, args.raw_dir,
+                             args.variant, args.mlebench_repo, args.kaggle_leaderboards, args.json)
+        if args.command == "list":
+            return cli.list_catalog(args.split, args.json)
+    except RegistryError as exc:
+        print(f"pytest-mlebench: error: {exc}", file=sys.stderr)
+        return 2
     return compare.run(args.before, args.after, tolerance=args.tolerance, excluded=args.exclude,
                        pad_missing=args.pad_missing, as_json=args.json)
 
