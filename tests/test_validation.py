@@ -190,3 +190,27 @@ def test_script_without_endpoint_says_so(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     result = run_script(f"http://127.0.0.1:{port}/validate", str(sub))
     assert result.returncode == 2 and "no answer" in result.stderr
+
+
+def test_the_endpoint_answers_what_grading_decides_the_competitions_own_checks_included() -> None:
+    """An agent told "valid" must be graded, and one told "invalid" must hear grading's reason."""
+    import pandas as pd
+
+    from pytest_mlebench.grading.grader import Grader
+    from pytest_mlebench.grading.metrics import get_metric
+    from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission
+
+    def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
+        if not submission["Cover_Type"].isin(["1", "2"]).all():
+            raise InvalidSubmission("Cover_Type must be one of the classes 1, 2")
+        return 1.0
+
+    answers = pd.DataFrame({"Id": ["1", "2"], "Cover_Type": ["1", "2"]})
+    grader = Grader(GradingSpec("Id", ("Cover_Type",), get_metric("accuracy")), answers, grade)
+    wide = b",".join([b"1"] * 2_000_000) + b"\n"
+    with ValidationServer(grader.check, min_interval_s=0.0, max_bytes=len(wide) + 1) as srv:
+        assert post(srv.url, b"Id,Cover_Type\n1,1\n2,abc\n") == (
+            200, {"valid": False, "reason": "Cover_Type must be one of the classes 1, 2"})
+        assert post(srv.url, b"Id,Cover_Type\n1,1\n2,2\n") == (200, {"valid": True, "reason": None})
+        status, body = post(srv.url, wide)
+        assert status == 200 and not body["valid"] and "line 1 is 3,999,999 bytes long" in body["reason"]
