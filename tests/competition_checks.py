@@ -6,8 +6,12 @@ as tests/lite_synthetic.py is.
 
 from __future__ import annotations
 
+import re
+import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +26,20 @@ from pytest_mlebench.registry import Competition
 
 #: Writes a competition's raw files, in Kaggle's layout, into a folder.
 MakeRaw = Callable[[Path, np.random.Generator], None]
+
+#: MLE-bench's (Kaggle's) names for a sample submission: sample_submission.csv,
+#: sampleSubmission.csv, sample_submission_null.csv, en_sample_submission_2.csv.zip.
+SAMPLE_NAME = re.compile(r"([a-z]+_)?sample_?submission(_\w+)?\.csv(\.zip)?", re.IGNORECASE)
+
+
+def sample_submission(public: Path) -> Path:
+    """The public sample submission as a CSV file (a zipped one is extracted to a temporary folder)."""
+    (found,) = [p for p in public.iterdir() if SAMPLE_NAME.fullmatch(p.name)]
+    if found.suffix != ".zip":
+        return found
+    with zipfile.ZipFile(found) as zf:
+        (member,) = zf.namelist()
+        return Path(zf.extract(member, tempfile.mkdtemp(prefix="sample-")))
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,11 @@ class Prepared:
         grade = self.competition.module("grade")
         return score(path, self.answers, grading_spec(self.competition), getattr(grade, "grade", None))
 
+    @cached_property
+    def sample_path(self) -> Path:
+        """The public sample submission, by whatever name MLE-bench gives it."""
+        return sample_submission(self.data.public)
+
     @property
     def best_score(self) -> float:
         """What a perfect submission scores under this competition's metric."""
@@ -48,7 +71,7 @@ class Prepared:
     def score_broken_sample(self, kind: str, folder: Path, target_index: int = 0) -> float:
         """Score the sample submission broken one way (see ``malformed``) in one target column."""
         spec = grading_spec(self.competition)
-        sample = read_csv(self.data.public / "sample_submission.csv")
+        sample = read_csv(self.sample_path)
         path = folder / "submission.csv"
         malformed(sample, kind, spec.id_column, spec.target_columns[target_index]).to_csv(path, index=False)
         return self.score(path)

@@ -280,6 +280,9 @@ def make_text_normalization(language: str) -> Builder:
         zip_csv(raw / f"{language}_train.csv.zip", _tokens(language, rng))
         stage_2 = _tokens(language, rng)[["sentence_id", "token_id", "before"]]
         zip_csv(raw / f"{language}_test_2.csv.zip", stage_2)
+        ids = stage_2["sentence_id"].astype(str) + "_" + stage_2["token_id"].astype(str)
+        sample = pd.DataFrame({"id": ids, "after": stage_2["before"]})
+        zip_csv(raw / f"{language}_sample_submission_2.csv.zip", sample)
 
     return make
 

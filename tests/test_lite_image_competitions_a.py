@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -66,8 +67,11 @@ def _text_csv(source: Path | io.BytesIO) -> pd.DataFrame:
 
 
 def _members(archive: Path, folder: str) -> dict[str, bytes]:
+    """The files in ``folder/`` of the archive (all of its files when ``folder`` is empty)."""
+    prefix = f"{folder}/" if folder else ""
     with zipfile.ZipFile(archive) as zf:
-        return {n.removeprefix(f"{folder}/"): zf.read(n) for n in zf.namelist() if n.startswith(f"{folder}/")}
+        return {n.removeprefix(prefix): zf.read(n) for n in zf.namelist()
+                if n.startswith(prefix) and not n.endswith("/")}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -95,8 +99,9 @@ def expect_cactus(raw: Path) -> Expected:
     return Expected(
         {"public/train.csv": _as_text(train), "private/answers.csv": _as_text(test),
          "public/sample_submission.csv": _uniform(test["id"], "id", ["has_cactus"], 0.5)},
-        _placed({i: f"public/train/{i}" for i in train["id"]}, {i: f"public/test/{i}" for i in test["id"]},
-                _members(raw / "train.zip", "train")))
+        # As in MLE-bench: only the archives, the tiles at their top level.
+        _placed({i: f"public/train.zip/{i}" for i in train["id"]},
+                {i: f"public/test.zip/{i}" for i in test["id"]}, _members(raw / "train.zip", "train")))
 
 
 def expect_aptos(raw: Path) -> Expected:
@@ -127,13 +132,19 @@ def expect_dogs_cats(raw: Path) -> Expected:
     renamed = {}
     for animal in ("cat", "dog"):
         mine = [name for name in train if name.startswith(f"{animal}.")]
-        renamed |= {name: f"public/train/{animal}.{k}.jpg" for k, name in enumerate(mine)}
+        renamed |= {name: f"{animal}.{k}.jpg" for k, name in enumerate(mine)}
+    numbered = {name: f"{k}.jpg" for k, name in enumerate(test, start=1)}
     ids = pd.Series(range(1, len(test) + 1))
     answers = pd.DataFrame({"id": ids, "label": [int(name.startswith("dog.")) for name in test]})
+    # As in MLE-bench: the folders and the same files again in train.zip and test.zip.
+    placed = {}
+    for side, names in (("train", renamed), ("test", numbered)):
+        for form in (side, f"{side}.zip"):
+            placed |= _placed({src: f"public/{form}/{dest}" for src, dest in names.items()}, {}, photos)
     return Expected(
         {"private/answers.csv": _as_text(answers),
          "public/sample_submission.csv": _uniform(ids, "id", ["label"], 0.5)},
-        _placed(renamed, {name: f"public/test/{k}.jpg" for k, name in enumerate(test, start=1)}, photos))
+        placed)
 
 
 def expect_histo(raw: Path) -> Expected:
@@ -166,7 +177,7 @@ EXPECT: dict[str, Callable[[Path], Expected]] = {
     HISTO: expect_histo, LEAF: expect_leaf,
 }
 #: The public folder of each competition's test images (leaf keeps them with the training ones).
-TEST_IMAGES = {CACTUS: "test", APTOS: "test_images", DOG_BREED: "test", DOGS_CATS: "test", HISTO: "test"}
+TEST_IMAGES = {CACTUS: "test.zip", APTOS: "test_images", DOG_BREED: "test", DOGS_CATS: "test", HISTO: "test"}
 LABEL_COLUMNS = {CACTUS: "has_cactus", APTOS: "diagnosis", DOG_BREED: "breed", DOGS_CATS: "label",
                  HISTO: "label", LEAF: "species"}
 
@@ -188,9 +199,18 @@ HARNESS_FILES = frozenset({"manifest.json", "stats.json", "public/description.md
 
 
 def _tree(root: Path, skip: frozenset[str] = frozenset()) -> dict[str, bytes]:
-    """Every file under root (relative posix path) and its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).as_posix() not in skip}
+    """Every file under root (relative posix path) and its bytes; a zip archive's files appear
+    as ``<archive path>/<member>``."""
+    tree = {}
+    for p in sorted(root.rglob("*")):
+        relative = p.relative_to(root).as_posix()
+        if not p.is_file() or relative in skip:
+            continue
+        if p.suffix == ".zip":
+            tree |= {f"{relative}/{name}": data for name, data in _members(p, "").items()}
+        else:
+            tree[relative] = p.read_bytes()
+    return tree
 
 
 def _prepare_into(competition: Competition, raw: Path, root: Path) -> None:
@@ -212,14 +232,15 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     spec = grading_spec(prepared.competition)
     test_ids = set(prepared.answers[spec.id_column])
     if cid in TEST_IMAGES:  # the test images are named by their id and nothing else
-        names = [p.name for p in (public / TEST_IMAGES[cid]).iterdir()]
+        where = public / TEST_IMAGES[cid]
+        names = list(_members(where, "")) if where.suffix == ".zip" else [p.name for p in where.iterdir()]
         assert len(names) == len(test_ids)
         assert all(name in test_ids or name.rsplit(".", 1)[0] in test_ids for name in names)
     assert set(spec.columns) <= set(prepared.answers.columns)
 
 
 def test_sample_submission_is_valid(prepared: Prepared) -> None:
-    assert np.isfinite(prepared.score(prepared.data.public / "sample_submission.csv"))
+    assert np.isfinite(prepared.score(prepared.sample_path))
 
 
 def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> None:
@@ -263,24 +284,29 @@ def _roc_auc(truth: np.ndarray, pred: np.ndarray) -> float:
 
 
 def _quadratic_kappa(truth: np.ndarray, pred: np.ndarray) -> float:
-    t, p = truth[:, 0].astype(int), pred[:, 0].astype(int)
-    low, k = min(t.min(), p.min()), max(t.max(), p.max()) - min(t.min(), p.min()) + 1
+    """scikit-learn's (MLE-bench's) definition: weights between the positions of the labels
+    that occur, sorted."""
+    labels, codes = np.unique(np.concatenate([truth[:, 0], pred[:, 0]]), return_inverse=True)
+    t, p, k = codes[: len(truth)], codes[len(truth):], len(labels)
     observed = np.zeros((k, k))
-    np.add.at(observed, (t - low, p - low), 1)
+    np.add.at(observed, (t, p), 1)
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / len(t)
     weights = (np.arange(k)[:, None] - np.arange(k)[None, :]) ** 2
     return float(1 - (weights * observed).sum() / (weights * expected).sum())
 
 
+#: scikit-learn's log loss (MLE-bench's) clips at the float64 machine epsilon.
+EPS = 2.0**-52
+
+
 def _multiclass_log_loss(truth: np.ndarray, pred: np.ndarray) -> float:
-    p = np.clip(pred, 1e-15, 1 - 1e-15)
-    p = p / p.sum(axis=1, keepdims=True)
+    p = np.clip(pred, EPS, 1 - EPS)
     return float(-np.mean(np.log((p * truth).sum(axis=1))))
 
 
 def _binary_log_loss(truth: np.ndarray, pred: np.ndarray) -> float:
-    y, p = truth[:, 0], np.clip(pred[:, 0], 1e-15, 1 - 1e-15)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    y, p, q = truth[:, 0], np.clip(pred[:, 0], EPS, 1 - EPS), np.clip(1 - pred[:, 0], EPS, 1 - EPS)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(q)))
 
 
 FORMULAS = {"roc_auc": _roc_auc, "quadratic_weighted_kappa": _quadratic_kappa,
@@ -296,6 +322,8 @@ def test_metric_agrees_with_its_formula(prepared: Prepared, tmp_path: Path) -> N
         pred = rng.integers(0, 5, (n, len(columns))).astype(float)
     else:
         pred = rng.uniform(0.02, 0.98, (n, len(columns))).round(4)
+    if spec.metric.value_type == "distribution":  # rows must sum to 1 (within 1e-6 + 1e-5)
+        pred = pred / pred.sum(axis=1, keepdims=True)
     submission = pd.DataFrame(pred, columns=columns)
     submission.insert(0, spec.id_column, answers[spec.id_column])
     path = tmp_path / "submission.csv"
@@ -320,11 +348,23 @@ def test_interrupted_prepare_resumes_to_identical_bytes(
             raise KeyboardInterrupt
         put(self, key, dest)
 
+    open_file = images.RawImages.open_file
+
+    def crash_after_five_read(self: images.RawImages, key: str) -> IO[bytes]:
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt
+        return open_file(self, key)
+
     monkeypatch.setattr(images.RawImages, "put", crash_after_five)
+    monkeypatch.setattr(images.RawImages, "open_file", crash_after_five_read)  # archives being packed
     with pytest.raises(KeyboardInterrupt):
         _prepare_into(prepared.competition, prepared.raw, tmp_path)
-    assert len([p for p in tmp_path.rglob("*") if p.suffix in (".jpg", ".png", ".tif")]) == 5
+    placed = [p for p in tmp_path.rglob("*") if p.suffix in (".jpg", ".png", ".tif")]
+    # Five files placed, or an archive being packed from five of them and not shown yet.
+    assert len(placed) == 5 if prepared.competition.id != CACTUS else not list(tmp_path.rglob("*.zip"))
     monkeypatch.setattr(images.RawImages, "put", put)
+    monkeypatch.setattr(images.RawImages, "open_file", open_file)
     _prepare_into(prepared.competition, prepared.raw, tmp_path)
 
     reference = _tree(prepared.data.root, skip=HARNESS_FILES)

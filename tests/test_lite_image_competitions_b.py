@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all
+from competition_checks import SAMPLE_NAME, Prepared, prepare_all
 from lite_synthetic import (
     PLANT_LABELS,
     RANZCR_LABELS,
@@ -42,7 +42,7 @@ from PIL import Image
 from scipy.stats import rankdata
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.grading.validate import InvalidSubmission, read_csv
+from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
 from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.kaggle_prepare.images import RawImages
 
@@ -117,26 +117,28 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     assert (public / "description.md").is_file()
     assert not [p for p in public.rglob("*") if p.name == "answers.csv" or p.name.endswith(".partial")]
     spec = grading_spec(prepared.competition)
-    assert list(prepared.answers.columns) == list(spec.columns)
+    # The scored columns first (ranzcr's answers keep all eleven labels, for its kaggle-labels variant).
+    assert list(prepared.answers.columns)[: len(spec.columns)] == list(spec.columns)
     # No public table names a test id together with a target column.
     test_ids = set(prepared.answers[spec.id_column])
     for table in public.rglob("*.csv"):
         frame = read_csv(table)
         if spec.id_column in frame and set(spec.target_columns) & set(frame.columns):
-            assert table.name == "sample_submission.csv" or not test_ids & set(frame[spec.id_column])
+            assert SAMPLE_NAME.fullmatch(table.name) or not test_ids & set(frame[spec.id_column])
 
 
 def test_sample_submission_is_valid_and_lists_the_test_ids(prepared: Prepared) -> None:
     spec = grading_spec(prepared.competition)
-    sample = read_csv(prepared.data.public / "sample_submission.csv")
+    sample = read_csv(prepared.sample_path)
     assert list(sample.columns) == list(spec.columns)
     assert sorted(sample[spec.id_column]) == sorted(prepared.answers[spec.id_column])
-    assert np.isfinite(prepared.score(prepared.data.public / "sample_submission.csv"))
+    assert np.isfinite(prepared.score(prepared.sample_path))
 
 
 def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> None:
     path = tmp_path / "submission.csv"
-    prepared.answers.sample(frac=1, random_state=1).to_csv(path, index=False)  # row order does not matter
+    columns = list(grading_spec(prepared.competition).columns)
+    prepared.answers[columns].sample(frac=1, random_state=1).to_csv(path, index=False)  # any row order
     assert prepared.score(path) == pytest.approx(prepared.best_score, abs=1e-12)
 
 
@@ -228,7 +230,7 @@ def test_denoising_holds_out_a_fifth_of_the_pages_and_answers_every_pixel(
                    for r in range(levels.shape[0]) for c in range(levels.shape[1])]
     expected = pd.DataFrame(pixels, columns=["id", "value"])
     assert p.data.answers_path.read_text() == expected.to_csv(index=False)
-    sample = read_csv(p.data.public / "sample_submission.csv")
+    sample = read_csv(p.sample_path)
     assert sample["id"].tolist() == expected["id"].tolist() and set(sample["value"]) == {"1"}
 
 
@@ -282,7 +284,7 @@ def test_plant_pathology_holds_out_a_tenth_renamed(prepared_all: dict[str, Prepa
             assert _same_file(images / f"{side}_{i}.jpg", p.raw / "images" / f"{old}.jpg")
 
 
-def test_ranzcr_holds_out_a_tenth_and_keeps_all_eleven_labels(prepared_all: dict[str, Prepared]) -> None:
+def test_ranzcr_holds_out_a_tenth_and_submits_mlebench_nine_labels(prepared_all: dict[str, Prepared]) -> None:
     p = prepared_all["ranzcr-clip-catheter-line-classification"]
     public = p.data.public
     labelled = pd.read_csv(p.raw / "train.csv", dtype=str)
@@ -290,7 +292,7 @@ def test_ranzcr_holds_out_a_tenth_and_keeps_all_eleven_labels(prepared_all: dict
     assert pd.read_csv(public / "train.csv", dtype=str).equals(train.reset_index(drop=True))
     assert p.answers.equals(test[["StudyInstanceUID", *RANZCR_LABELS]].reset_index(drop=True))
     sample = read_csv(public / "sample_submission.csv")
-    assert list(sample.columns) == ["StudyInstanceUID", *RANZCR_LABELS]  # MLE-bench's lacks the last two
+    assert list(sample.columns) == ["StudyInstanceUID", *RANZCR_LABELS[:9]]  # as MLE-bench's, not Kaggle's 11
     annotations = pd.read_csv(p.raw / "train_annotations.csv", dtype=str)
     kept = annotations[annotations["StudyInstanceUID"].isin(train["StudyInstanceUID"])].reset_index(drop=True)
     assert pd.read_csv(public / "train_annotations.csv", dtype=str).equals(kept)
@@ -298,6 +300,43 @@ def test_ranzcr_holds_out_a_tenth_and_keeps_all_eleven_labels(prepared_all: dict
         uids = frame["StudyInstanceUID"]
         assert {f.name for f in (public / side).iterdir()} == {f"{uid}.jpg" for uid in uids}
         assert all(_same_file(public / side / f"{uid}.jpg", p.raw / "train" / f"{uid}.jpg") for uid in uids)
+
+
+def test_ranzcr_scores_the_mean_of_mlebench_nine_aucs(prepared_all: dict[str, Prepared],
+                                                    tmp_path: Path) -> None:
+    """MLE-bench's grader averages the AUCs of its nine labels; a 9-column submission is valid."""
+    p = prepared_all["ranzcr-clip-catheter-line-classification"]
+    answers = p.answers
+    rng = np.random.default_rng(5)
+    submission = answers[["StudyInstanceUID"]].assign(
+        **{label: rng.uniform(0, 1, len(answers)).round(3) for label in RANZCR_LABELS[:9]})
+    path = tmp_path / "submission.csv"
+    submission.to_csv(path, index=False)
+    truth = answers[RANZCR_LABELS[:9]].astype(int)
+    assert p.score(path) == pytest.approx(_mean_auc(truth, submission[RANZCR_LABELS[:9]]), rel=1e-12)
+    eleven = tmp_path / "eleven.csv"
+    submission.assign(**{label: 0.5 for label in RANZCR_LABELS[9:]}).to_csv(eleven, index=False)
+    with pytest.raises(InvalidSubmission, match="unexpected columns"):
+        p.score(eleven)
+
+
+def test_ranzcr_kaggle_labels_variant_submits_and_scores_all_eleven(
+    prepared_all: dict[str, Prepared], tmp_path: Path
+) -> None:
+    p = prepared_all["ranzcr-clip-catheter-line-classification"]
+    public, private = tmp_path / "public", tmp_path / "private"
+    public.mkdir(), private.mkdir()
+    p.competition.module("prepare").prepare(p.raw, public, private, variant="kaggle-labels")
+    assert list(read_csv(public / "sample_submission.csv").columns) == ["StudyInstanceUID", *RANZCR_LABELS]
+    variant = p.competition.with_variant("kaggle-labels")
+    answers = read_csv(private / "answers.csv")
+    rng = np.random.default_rng(6)
+    submission = answers[["StudyInstanceUID"]].assign(
+        **{label: rng.uniform(0, 1, len(answers)).round(3) for label in RANZCR_LABELS})
+    path = tmp_path / "submission.csv"
+    submission.to_csv(path, index=False)
+    expected = _mean_auc(answers[RANZCR_LABELS].astype(int), submission[RANZCR_LABELS])
+    assert score(path, answers, grading_spec(variant)) == pytest.approx(expected, rel=1e-12)
 
 
 def test_siim_holds_out_the_images_of_two_tfrecord_files(prepared_all: dict[str, Prepared]) -> None:

@@ -15,6 +15,7 @@ import math
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,8 @@ CATALOG = Path(__file__).resolve().parents[1] / "competitions"
 
 #: MLE-bench's splits (its prepare.py files): train_test_split(test_size=..., random_state=0).
 MLEBENCH_TEST_SIZE: dict[str, int | float] = {TAXI: 9914, NOMAD: 0.1, DEC: 0.1, MAY: 100_000}
+#: The public training file, by MLE-bench's name for it.
+TRAIN_FILE = {TAXI: "labels.csv", NOMAD: "train.csv", DEC: "train.csv", MAY: "train.csv"}
 #: Competitions whose file is split while streaming: a block far smaller than the file.
 STREAM_BLOCK_SIZE = 1 << 13
 
@@ -118,7 +121,7 @@ def test_the_four_are_lite_kaggle_competitions_without_medals_on_kaggle() -> Non
         competition = Competition.from_folder(CATALOG / competition_id)
         assert competition_id in lite
         assert (competition.source, competition.leaderboard, competition.awards_medals) == (
-            "kaggle", "none", False)
+            "kaggle", "mlebench", False)
         assert competition.implemented and competition.description_path.is_file()
         get_metric(competition.metric)
 
@@ -129,7 +132,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     comp, targets = prepared.competition, list(prepared.competition.target_columns)
     assert not list(prepared.public.rglob("answers*"))
     public_csvs = {p.name for p in prepared.public.glob("*.csv")}
-    assert public_csvs == {"train.csv", "test.csv", "sample_submission.csv"}
+    assert public_csvs == {TRAIN_FILE[comp.id], "test.csv", "sample_submission.csv"}
     raw = raw_train(comp.id, prepared.raw)
     test = pd.read_csv(prepared.public / "test.csv", dtype=str, keep_default_na=False)
     assert list(test.columns) == [c for c in raw.columns if c not in targets]
@@ -139,7 +142,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     assert sample[comp.id_column].tolist() == test[comp.id_column].tolist() == \
         prepared.answers[comp.id_column].tolist()
     # No held-out row (ids aside: some competitions renumber them) is among the training rows.
-    train = pd.read_csv(prepared.public / "train.csv", dtype=str, keep_default_na=False)
+    train = pd.read_csv(prepared.public / TRAIN_FILE[comp.id], dtype=str, keep_default_na=False)
     features = [c for c in test.columns if c != comp.id_column]
     assert len(train) + len(test) == len(raw)
     assert train[features].merge(test[features], how="inner").empty
@@ -189,7 +192,7 @@ def test_split_holds_out_mlebench_rows(prepared: Prepared) -> None:
         ref_train = ref_train.sort_index()  # streamed: training rows keep the file's order
     answers = prepared.answers
     assert answers.equals(ref_test[list(spec.columns)].reset_index(drop=True))
-    train = pd.read_csv(prepared.public / "train.csv", dtype=str, keep_default_na=False)
+    train = pd.read_csv(prepared.public / TRAIN_FILE[comp.id], dtype=str, keep_default_na=False)
     assert train.equals(ref_train.reset_index(drop=True))
 
 
@@ -208,14 +211,17 @@ def test_streamed_split_quotes_and_routes_awkward_rows(tmp_path: Path) -> None:
 
 # -- grading ---------------------------------------------------------------------------------------
 
-#: MLE-bench's grade.py of each, from its metric definition, on truth and predictions aligned by id.
+#: MLE-bench's grade.py of each, from its metric definition, on truth and predictions aligned by id
+#: (nomad's: by position, see POSITIONAL).
 MLEBENCH_GRADERS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     TAXI: lambda t, p: skm.root_mean_squared_error(t[:, 0], p[:, 0]),
     NOMAD: lambda t, p: np.mean([skm.root_mean_squared_log_error(t[:, i], p[:, i]) for i in (0, 1)]),
     DEC: lambda t, p: skm.accuracy_score(t[:, 0].astype(int), p[:, 0].astype(float)),
     MAY: lambda t, p: skm.roc_auc_score(t[:, 0].astype(int), p[:, 0]),
 }
-BEST_SCORE = {"rmse": 0.0, "mean_columnwise_rmsle": 0.0, "accuracy": 1.0, "roc_auc": 1.0}
+BEST_SCORE = {"rmse": 0.0, "mean_columnwise_rmsle": 0.0, "class_accuracy": 1.0, "roc_auc": 1.0}
+#: MLE-bench's nomad grader pairs the i-th submission row with the i-th answer, ids unread.
+POSITIONAL = {NOMAD}
 
 
 def _noisy(answers: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
@@ -226,7 +232,7 @@ def _noisy(answers: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
         truth = answers[column].astype(float).to_numpy()
         noise = r.normal(size=len(truth))
         kind = prepared.spec.metric.value_type
-        if kind == "label":
+        if kind == "integer":
             values = np.where(r.random(len(truth)) < 0.3, 2, truth).astype(float)  # written as 2.0
         elif kind == "probability":
             values = np.clip(0.3 * truth + 0.2 * noise + 0.35, 0, 1)
@@ -242,7 +248,8 @@ def test_scores_agree_with_mlebench_graders(prepared: Prepared, tmp_path: Path) 
     for submission in (pd.read_csv(prepared.public / "sample_submission.csv", dtype=str),
                        _noisy(answers, prepared)):
         path = _write(submission, tmp_path / "submission.csv")
-        aligned = submission.set_index(spec.id_column).loc[answers[spec.id_column]]
+        aligned = (submission if prepared.competition.id in POSITIONAL
+                   else submission.set_index(spec.id_column).loc[answers[spec.id_column]])
         expected = mlebench(answers[list(spec.target_columns)].to_numpy(dtype=float),
                             aligned[list(spec.target_columns)].to_numpy(dtype=float))
         assert prepared.score(path) == pytest.approx(expected, rel=1e-12, abs=1e-12)
@@ -300,8 +307,51 @@ def test_dec_2021_compares_classes_as_numbers(prepare_once: Callable[[str], Prep
     answers = prepared.answers
     as_floats = answers.assign(Cover_Type=answers["Cover_Type"].astype(float))
     assert prepared.score(_write(as_floats, tmp_path / "floats.csv")) == 1.0
-    with pytest.raises(InvalidSubmission, match="class numbers"):
+    with pytest.raises(InvalidSubmission, match="non-numeric values"):
         prepared.score(_write(answers.assign(Cover_Type="two"), tmp_path / "words.csv"))
+
+
+@pytest.mark.parametrize("value, reason", [("inf", "infinite values"), ("-inf", "infinite values"),
+                                           ("1e308", "not class numbers"), ("2.5", "non-integer")])
+def test_dec_2021_refuses_a_cover_type_that_is_no_class(
+        prepare_once: Callable[[str], Prepared], tmp_path: Path, value: str, reason: str) -> None:
+    """MLE-bench's accuracy_score refuses these (scikit-learn sees no class labels), so they
+    are invalid here too, not wrong classes."""
+    prepared = prepare_once(DEC)
+    answers = prepared.answers
+    cover = answers["Cover_Type"].copy()
+    cover.iloc[1] = value
+    with pytest.raises(InvalidSubmission, match=reason) as excinfo:
+        prepared.score(_write(answers.assign(Cover_Type=cover), tmp_path / "submission.csv"))
+    assert repr(answers["Id"].iloc[1]) in str(excinfo.value)  # the reason names the row
+
+
+def test_dec_2021_class_numbers_outside_the_classes_are_wrong_classes(
+        prepare_once: Callable[[str], Prepared], tmp_path: Path) -> None:
+    """A whole number that is no cover type (0, 8, 1e18) is a wrong answer there, as here."""
+    prepared = prepare_once(DEC)
+    answers = prepared.answers
+    cover = answers["Cover_Type"].copy()
+    cover.iloc[:3] = ["0", "8", "1e18"]
+    value = prepared.score(_write(answers.assign(Cover_Type=cover), tmp_path / "submission.csv"))
+    assert value == (len(answers) - 3) / len(answers)
+
+
+def test_nomad_pairs_rows_by_position_as_mlebench(prepare_once: Callable[[str], Prepared],
+                                                  tmp_path: Path) -> None:
+    """The perfect answers in reverse row order: MLE-bench scores row i against answer i, so
+    they score as the reversed truth; by id (the by-id variant) they are perfect."""
+    prepared = prepare_once(NOMAD)
+    answers = prepared.answers
+    targets = ["formation_energy_ev_natom", "bandgap_energy_ev"]
+    path = _write(answers.iloc[::-1], tmp_path / "submission.csv")
+    truth = answers[targets].to_numpy(dtype=float)
+    by_hand = np.mean([math.sqrt(np.mean((np.log1p(truth[::-1, i]) - np.log1p(truth[:, i])) ** 2))
+                       for i in (0, 1)])
+    assert prepared.score(path) == pytest.approx(by_hand, rel=1e-12)
+    assert by_hand > 0.01
+    by_id = score(path, answers, prepared.spec, partial(prepared.grade_fn(), variant="by-id"))
+    assert by_id == 0.0
 
 
 # -- medals ----------------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
-from pytest_mlebench.grading.validate import InvalidSubmission, read_csv
+from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
 from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.kaggle_prepare import text_normalization
 
@@ -103,7 +105,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
 
 
 def test_sample_submission_is_valid(prepared: Prepared) -> None:
-    value = prepared.score(prepared.data.public / "sample_submission.csv")
+    value = prepared.score(prepared.sample_path)
     assert np.isfinite(value)
 
 
@@ -125,9 +127,13 @@ def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> Non
 def test_malformed_submission_is_refused_with_reason(
     prepared: Prepared, tmp_path: Path, kind: str, reason: str | None
 ) -> None:
+    value_type = grading_spec(prepared.competition).metric.value_type
+    if value_type == "text" and kind == "blank value":
+        # MLE-bench reads a blank cell as NaN and compares its text "nan": a valid prediction.
+        assert np.isfinite(prepared.score_broken_sample(kind, tmp_path))
+        return
     if reason is None:
-        labels = grading_spec(prepared.competition).metric.value_type == "label"
-        reason = "empty labels" if labels else "missing or NaN values"
+        reason = "empty labels" if value_type == "label" else "missing or NaN values"
     with pytest.raises(InvalidSubmission, match=reason):
         prepared.score_broken_sample(kind, tmp_path)
 
@@ -143,7 +149,7 @@ def test_medals_against_leaderboard_in_mlebench_format(prepared: Prepared, tmp_p
     perfect = tmp_path / "perfect.csv"
     prepared.answers[list(spec.columns)].to_csv(perfect, index=False)
     assert award(prepared.score(perfect), board).gold_medal
-    sample = award(prepared.score(prepared.data.public / "sample_submission.csv"), board)
+    sample = award(prepared.score(prepared.sample_path), board)
     assert not sample.any_medal and not sample.above_median
     fourth = award(ranked[3], board)
     assert fourth.silver_medal and not fourth.gold_medal and fourth.rank == 4
@@ -188,6 +194,16 @@ def test_jigsaw_ships_kaggles_files_and_scores_only_labelled_rows(
     pd.concat([truth[["id"]], exact.clip(0, 1)], axis=1).to_csv(path, index=False)
     assert p.score(path) == 1.0
 
+    # MLE-bench pairs the file's label columns with the answers' by position: the perfect
+    # columns in reverse order are each scored against another label.
+    reordered = pd.concat([truth[["id"]], exact.clip(0, 1)[JIGSAW_LABELS[::-1]]], axis=1)
+    reordered.to_csv(path, index=False)
+    by_position = roc_auc_score(truth.loc[labelled, JIGSAW_LABELS].to_numpy(),
+                                reordered.loc[labelled, JIGSAW_LABELS[::-1]].to_numpy(), average="macro")
+    assert p.score(path) == pytest.approx(by_position, abs=1e-12) and by_position < 1.0
+    by_name = partial(p.competition.module("grade").grade, variant="columns-by-name")
+    assert score(path, p.answers, grading_spec(p.competition), by_name) == 1.0
+
 
 def test_pizza_holds_out_mlebench_share_of_train_json(prepared_all: dict[str, Prepared]) -> None:
     p = prepared_all["random-acts-of-pizza"]
@@ -203,6 +219,54 @@ def test_pizza_holds_out_mlebench_share_of_train_json(prepared_all: dict[str, Pr
     assert p.answers["request_id"].tolist() == [requests[i]["request_id"] for i in test_rows]
     assert p.answers["requester_received_pizza"].tolist() == [
         str(int(requests[i]["requester_received_pizza"])) for i in test_rows]
+
+
+EPS = 2.0**-52  # scikit-learn's log loss clips at the float64 machine epsilon, as MLE-bench's graders
+
+
+def test_spooky_scores_hard_predictions_and_refuses_rows_off_one(
+    prepared_all: dict[str, Prepared], tmp_path: Path
+) -> None:
+    p = prepared_all["spooky-author-identification"]
+    answers = p.answers
+    authors = ["EAP", "HPL", "MWS"]
+    hard = answers.copy()
+    hard.loc[hard.index[:2], authors] = hard.loc[hard.index[:2], authors[::-1]].to_numpy()  # 2 misses
+    misses = int((hard[authors] != answers[authors]).any(axis=1).sum())
+    path = tmp_path / "submission.csv"
+    hard.to_csv(path, index=False)
+    n = len(answers)
+    by_hand = (misses * 52 * math.log(2) - (n - misses) * math.log1p(-EPS)) / n
+    assert p.score(path) == pytest.approx(by_hand, rel=1e-12)
+
+    off = answers.assign(EAP=0.5, HPL=0.3, MWS=0.3)  # every row sums to 1.1
+    off.to_csv(path, index=False)
+    with pytest.raises(InvalidSubmission, match=f"{n} rows of class probabilities do not sum to 1") as exc:
+        p.score(path)
+    assert f"id {answers['id'].iloc[0]!r} = 1.1" in str(exc.value)
+
+    answers[["EAP", "id", "HPL", "MWS"]].to_csv(path, index=False)  # MLE-bench reads columns 2+ as classes
+    with pytest.raises(InvalidSubmission, match="first column must be 'id'"):
+        p.score(path)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_text_normalization_counts_pandas_missing_texts_as_equal(
+    prepared_all: dict[str, Prepared], tmp_path: Path, language: str
+) -> None:
+    """MLE-bench reads answers and submission with pandas' default NA rules and compares
+    ``astype(str)``: a token "NA" or "null" predicted as "" (or "nan") is right, spaces count."""
+    name = {"en": "english", "ru": "russian"}[language]
+    p = prepared_all[f"text-normalization-challenge-{name}-language"]
+    answers = p.answers
+    na_like = answers["after"].isin(["NA", "null", "", "nan"])
+    assert na_like.any(), "the synthetic tokens include 'null'"
+    submission = answers.assign(after=answers["after"].where(~na_like, ""))
+    spaced = answers.index[~na_like][:3]
+    submission.loc[spaced, "after"] = " " + submission.loc[spaced, "after"]
+    path = tmp_path / "submission.csv"
+    submission.to_csv(path, index=False)
+    assert p.score(path) == pytest.approx(1 - 3 / len(answers), abs=1e-12)
 
 
 def test_spooky_holds_out_mlebench_tenth_of_train(prepared_all: dict[str, Prepared]) -> None:
@@ -250,6 +314,7 @@ def test_text_normalization_holds_out_mlebench_tenth_of_sentences(
     ids = (expected_test["sentence_id"] + "_" + expected_test["token_id"]).tolist()
     assert p.answers["id"].tolist() == ids
     assert p.answers["after"].tolist() == expected_test["after"].tolist()
-    sample = read_csv(p.data.public / "sample_submission.csv")
+    assert p.sample_path.name == f"{language}_sample_submission_2.csv"  # zipped, as MLE-bench ships it
+    sample = read_csv(p.sample_path)
     assert sample["id"].tolist() == ids
     assert sample["after"].tolist() == expected_test["before"].tolist()

@@ -4,7 +4,8 @@ Kaggle's test pages have no clean versions, so, as in MLE-bench, a fifth of the
 training pages are held out: train_test_split(test_size=0.2, random_state=0) over
 the page names sorted as text. Their noisy scans go to ``test/``; their clean
 versions become answers.csv, one row per pixel, ``<page>_<row>_<col>`` numbered from
-1, row by row, pages in name order, with the intensity scaled to [0, 1].
+1, row by row, pages in name order, with the intensity scaled to [0, 1]. The sample
+submission (a white page everywhere) is sampleSubmission.csv, Kaggle's name and MLE-bench's.
 
 A page is about 230,000 pixels, so the per-pixel files (millions of rows) are built a
 page at a time with array operations.
@@ -65,5 +66,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         clean.place({key: public / "train_cleaned" / key for key in train}, "placing clean training pages")
         held_out = sorted(test)
         _write_per_pixel(private / "answers.csv", clean, held_out, lambda levels: INTENSITIES[levels])
-        # Kaggle's sample submission: a white page everywhere.
-        _write_per_pixel(public / "sample_submission.csv", clean, held_out, lambda _levels: "1")
+        _write_per_pixel(public / "sampleSubmission.csv", clean, held_out, lambda _levels: "1")

@@ -5,7 +5,8 @@ in train.zip: train_test_split (random_state=0) over the photos' names sorted as
 strings. Kaggle names a photo after its label (cat.123.jpg); as in MLE-bench, the
 training photos are numbered afresh per animal in split order (cat.0.jpg, dog.0.jpg,
 ...) and the held-out ones 1.jpg, 2.jpg, ... in split order, which is also their
-id. Photos are extracted from the archive straight to their new names.
+id. As in MLE-bench, they ship twice: in the folders train/ and test/, and in
+train.zip and test.zip (the same files at the archives' top level).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.kaggle_prepare.audio import zip_clips
 from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, write_csv
 
 TEST_SIZE = 0.1
@@ -33,15 +35,18 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     with RawImages(raw, "train") as photos:
         names = [key for key in photos.keys if "/" not in key and key.endswith(".jpg")]
         train, test = train_test_split(names, test_size=TEST_SIZE, random_state=SEED)
-        train_dir, test_dir = public / "train", public / "test"
         seen = dict.fromkeys(ANIMALS, 0)
-        destinations = {}
+        train_names = {}
         for name in train:
             animal = _animal(name)
-            destinations[name] = train_dir / f"{animal}.{seen[animal]}.jpg"
+            train_names[name] = f"{animal}.{seen[animal]}.jpg"
             seen[animal] += 1
-        destinations |= {name: test_dir / f"{i}.jpg" for i, name in enumerate(test, start=1)}
-        photos.place(destinations, "dog and cat photos")
+        test_names = {name: f"{i}.jpg" for i, name in enumerate(test, start=1)}
+        photos.place({key: public / "train" / name for key, name in train_names.items()}
+                     | {key: public / "test" / name for key, name in test_names.items()},
+                     "dog and cat photos")
+        zip_clips(photos, train_names, public / "train.zip", "", "packing training photos")
+        zip_clips(photos, test_names, public / "test.zip", "", "packing test photos")
 
     ids = pd.Series(range(1, len(test) + 1), name="id")
     write_csv(constant_submission(ids, ["label"], 0.5), public / "sample_submission.csv")

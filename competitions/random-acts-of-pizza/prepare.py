@@ -4,12 +4,14 @@ Kaggle's test labels were never released, so MLE-bench holds out part of
 train.json: the same share of requests as Kaggle's test.json had (test / (train +
 test)), chosen by train_test_split with random_state=0 over train.json in file
 order. Held-out requests keep only the fields test.json has (what was known when
-the request was posted).
+the request was posted). As in MLE-bench, both JSON files also ship zipped
+(train.zip, test.zip) and the sample submission is sampleSubmission.csv, Kaggle's name.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,11 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 
 def _write(records: list[dict[str, Any]], path: Path) -> None:
+    """``path`` and ``<stem>.zip`` holding it."""
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(records, fh, indent=4)
+    with zipfile.ZipFile(path.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(path, arcname=path.name)
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
@@ -41,4 +46,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     _write([{field: r[field] for field in test_fields} for r in test], public / "test.json")
     answers = pd.DataFrame({ID: [r[ID] for r in test], TARGET: [int(r[TARGET]) for r in test]})
     answers.to_csv(private / "answers.csv", index=False)
-    answers.assign(**{TARGET: 0}).to_csv(public / "sample_submission.csv", index=False)
+    answers.assign(**{TARGET: 0}).to_csv(public / "sampleSubmission.csv", index=False)

@@ -6,7 +6,8 @@ by recording date (the first field of a name like
 on the last two, so no test clip shares a day with a training clip. Each side is
 sorted by name (time order) and numbered afresh from 0: a training clip keeps its
 label suffix (``..._TRAIN<i>_<label>.aif``), a test clip becomes
-``..._Test<i>.aif`` and its label moves to answers.csv.
+``..._Test<i>.aif`` and its label moves to answers.csv. The sample submission is
+sampleSubmission.csv, Kaggle's name (and MLE-bench's).
 """
 
 from __future__ import annotations
@@ -45,4 +46,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     test_clips = pd.Series(list(test_names.values()), name="clip")
     labels = [int(matches[key]["label"]) for key in test]
     write_csv(pd.DataFrame({"clip": test_clips, "probability": labels}), private / "answers.csv")
-    write_csv(constant_submission(test_clips, ["probability"], 0), public / "sample_submission.csv")
+    write_csv(constant_submission(test_clips, ["probability"], 0), public / "sampleSubmission.csv")

@@ -24,17 +24,18 @@ _CHUNK = 1 << 20
 
 def zip_clips(clips: RawImages, names: Mapping[str, str], archive: Path, folder: str,
               description: str) -> None:
-    """Write ``archive`` holding each clip ``key`` of ``names`` as ``<folder>/<names[key]>``.
+    """Write ``archive`` holding each clip ``key`` of ``names`` as ``<folder>/<names[key]>``
+    (at the archive's top level when ``folder`` is empty). Photos ship the same way.
 
-    Entries follow ``names``' order and are stored uncompressed: recorded sound barely
-    deflates, and an agent reads a stored clip without inflating it. The archive appears
+    Entries follow ``names``' order and are stored uncompressed: recorded sound (or JPEG)
+    barely deflates, and an agent reads a stored clip without inflating it. The archive appears
     only complete (:func:`write_once`); an existing one is kept.
     """
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf, \
                 progress(description, len(names)) as advance:
             for key, name in names.items():
-                entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=_TIMESTAMP)
+                entry = zipfile.ZipInfo(f"{folder}/{name}" if folder else name, date_time=_TIMESTAMP)
                 entry.external_attr = 0o644 << 16
                 with clips.open_file(key) as src, zf.open(entry, "w") as out:
                     shutil.copyfileobj(src, out, _CHUNK)

@@ -62,8 +62,9 @@ def _append(frame: pd.DataFrame, out: IO[str], header: bool) -> None:
 def prepare_text_normalization(raw: Path, public: Path, private: Path, language: str) -> None:
     """Split Kaggle's ``<language>_train.csv.zip`` as MLE-bench does.
 
-    Public: ``<language>_train.csv.zip``, ``<language>_test_2.csv.zip`` (no ``class``
-    nor ``after``) and sample_submission.csv (each token left as it is); private:
+    Public, zipped as MLE-bench ships them: ``<language>_train.csv.zip``,
+    ``<language>_test_2.csv.zip`` (no ``class`` nor ``after``) and
+    ``<language>_sample_submission_2.csv.zip`` (each token left as it is); private:
     answers.csv. Both submission files are keyed ``<sentence_id>_<token_id>``.
     """
     archive, member = raw / f"{language}_train.csv.zip", f"{language}_train.csv"
@@ -78,9 +79,8 @@ def prepare_text_normalization(raw: Path, public: Path, private: Path, language:
     with ExitStack() as stack:
         train_out = _zip_writer(stack, public / f"{language}_train.csv.zip", f"{language}_train.csv")
         test_out = _zip_writer(stack, public / f"{language}_test_2.csv.zip", f"{language}_test_2.csv")
-        sample_out = stack.enter_context(
-            open(public / "sample_submission.csv", "w", encoding="utf-8", newline="")
-        )
+        sample = f"{language}_sample_submission_2.csv"
+        sample_out = _zip_writer(stack, public / f"{sample}.zip", sample)
         answers_out = stack.enter_context(open(private / "answers.csv", "w", encoding="utf-8", newline=""))
         for number, chunk in enumerate(_chunks(archive, member, TRAIN_COLUMNS)):
             at = position.get_indexer(chunk["sentence_id"])
