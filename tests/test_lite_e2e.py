@@ -43,6 +43,10 @@ def run(pytester: pytest.Pytester, raw_dir: Path, data_dir: Path, agent: str, *e
     for record in records:
         assert record["valid_submission"], record
         assert not record["timed_out"] and record["exit_code"] == 0, record
+        # Graded against the human leaderboard that ships with the plugin: no MLE-bench
+        # checkout and no Kaggle account were given.
+        assert record["leaderboard_source"] == "mlebench", record
+        assert None not in [record[f"{t}_threshold"] for t in ("gold", "silver", "bronze", "median")]
     return records
 
 
