@@ -4,6 +4,11 @@ Each device slot is a lock file in the lease directory; a run holds the locks
 of its devices while it runs. The operating system drops a lock when its holder
 dies, so the lease of a crashed xdist worker (or a killed pytest) comes back by
 itself, and two sessions on one machine never hand out the same GPU.
+
+A slot has a second lock, its agent lock, held by the run's dead-man's switch
+(runners/deadman.py) for as long as the agent lives. A slot is free only when
+both are: when pytest dies, its slot lock drops at once, but the slot is handed
+out again only once the switch has stopped the orphaned agent.
 """
 
 from __future__ import annotations
@@ -15,10 +20,34 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
+#: The agent locks of the slots leased in this context (see agent_locks).
+_AGENT_LOCKS: ContextVar[tuple[Path, ...]] = ContextVar("mlebench_agent_locks", default=())
+
+
+def agent_locks() -> tuple[Path, ...]:
+    """The agent locks of the leases held around this call, for the run's dead-man's switch to hold."""
+    return _AGENT_LOCKS.get()
+
+
+def _agent_lock(slot_lock: Path) -> Path:
+    return slot_lock.with_suffix(".agent.lock")
+
+
+def _agent_gone(slot_lock: Path) -> bool:
+    """True unless the agent of an earlier holder of the slot still runs (its switch holds the lock)."""
+    probe = FileLock(str(_agent_lock(slot_lock)))
+    try:
+        probe.acquire(timeout=0)
+    except Timeout:
+        return False
+    probe.release()
+    return True
 
 
 class LeaseError(RuntimeError):
@@ -76,19 +105,24 @@ class Leaser:
         self.pools = [p for p in pools if p.per_run > 0]
         self.poll_s = poll_s
 
-    def _lock(self, pool: DevicePool, device: str, slot: int) -> FileLock:
-        return FileLock(str(self.lease_dir / f"{pool.kind}-{device}-slot{slot}.lock"))
+    def _lock_path(self, pool: DevicePool, device: str, slot: int) -> Path:
+        return self.lease_dir / f"{pool.kind}-{device}-slot{slot}.lock"
 
-    def _try_take(self, pool: DevicePool, stack: ExitStack) -> list[str] | None:
+    def _try_take(self, pool: DevicePool, stack: ExitStack, held: list[Path]) -> list[str] | None:
         taken: list[str] = []
         for device in pool.devices:
             for slot in range(pool.runs_per_device):
-                lock = self._lock(pool, device, slot)
+                path = self._lock_path(pool, device, slot)
+                lock = FileLock(str(path))
                 try:
                     lock.acquire(timeout=0)
                 except Timeout:
                     continue
+                if not _agent_gone(path):
+                    lock.release()
+                    continue
                 stack.callback(lock.release)
+                held.append(_agent_lock(path))
                 taken.append(device)
                 break
             if len(taken) == pool.per_run:
@@ -97,7 +131,10 @@ class Leaser:
 
     @contextmanager
     def lease(self) -> Iterator[dict[str, list[str]]]:
-        """Hold devices of every pool for the duration of the block: kind -> ids."""
+        """Hold devices of every pool for the duration of the block: kind -> ids.
+
+        Inside the block, agent_locks() names the agent locks of the slots taken.
+        """
         if not self.pools:
             yield {}
             return
@@ -105,13 +142,18 @@ class Leaser:
         while True:
             with ExitStack() as stack:
                 granted: dict[str, list[str]] = {}
+                held: list[Path] = []
                 for pool in self.pools:
-                    taken = self._try_take(pool, stack)
+                    taken = self._try_take(pool, stack, held)
                     if taken is None:
                         break
                     granted[pool.kind] = taken
                 else:
-                    yield granted
+                    token = _AGENT_LOCKS.set(tuple(held))
+                    try:
+                        yield granted
+                    finally:
+                        _AGENT_LOCKS.reset(token)
                     return
             # Not all pools could be served: everything taken was released; wait and retry.
             time.sleep(self.poll_s)

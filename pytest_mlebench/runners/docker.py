@@ -17,6 +17,9 @@ Linux engine.)
 
 Every container is labelled ``pytest-mlebench=1`` and with its session
 (``pytest-mlebench.session``), so leftovers of a killed session can be swept.
+Each run has a dead-man's switch (runners/deadman.py): a process outside
+pytest's process group that removes the container when the harness dies, by
+SIGKILL too, and holds the run's leases until the container is gone.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import re
 import secrets
 import socket
 import stat
+import subprocess
 import tarfile
 import tempfile
 import threading
@@ -57,8 +61,9 @@ from ..images import (
 from ..options import Settings
 from ..registry import Agent
 from ..validation import ValidationServer
+from . import deadman
 from .base import CODE_SUBDIR, LOGS_SUBDIR, SUBMISSION_SUBDIR, RunResult, RunSpec
-from .local import contract_env, validate_script
+from .local import STOP_GRACE_S, contract_env, validate_script
 
 LABEL = "pytest-mlebench"
 SESSION_LABEL = "pytest-mlebench.session"
@@ -95,7 +100,7 @@ class DockerRunner:
         cpus: float | None = None,
         pids_limit: int = 4096,
         shm_size: str = "2g",
-        stop_grace_s: float = 10.0,
+        stop_grace_s: float = STOP_GRACE_S,
         validation_interval_s: float = 1.0,
         max_output_bytes: int = 2 * 1024**3,
         max_log_bytes: int = 200 * 1024**2,
@@ -187,6 +192,8 @@ class _Run:
         self.workspace = Path(tempfile.mkdtemp(prefix="mlebench-docker-"))
         self.stack = ExitStack()
         self.log_thread: threading.Thread | None = None
+        self.name = self.container_name()
+        self.switch: subprocess.Popen[str] | None = None
 
     @property
     def api(self) -> APIClient:
@@ -201,6 +208,10 @@ class _Run:
         spec, api = self.spec, self.api
         tag = self.runner.image_for(spec.agent)
         self.image_digest = image_id(self.runner.client, tag)
+        # Armed before the container exists: from here on, a dead harness means a removed container.
+        self.switch = deadman.start({"mode": "docker", "container": self.name,
+                                     "keep": self.runner.keep_containers})
+        deadman.read(self.switch)
         self.container = api.create_container(
             tag,
             command=["bash", str(AGENT_DIR / spec.agent.start)],
@@ -209,7 +220,7 @@ class _Run:
             environment=self.environment(),
             working_dir=str(HOME),
             labels=self.labels(),
-            name=self.container_name(),
+            name=self.name,
             host_config=api.create_host_config(**self.host_config()),
         )["Id"]
         api.put_archive(self.container, "/", self.harness_files())
@@ -378,6 +389,8 @@ class _Run:
                 except NotFound:
                     pass
         finally:
+            if self.switch is not None:
+                deadman.close(self.switch, wait_s=self.runner.stop_grace_s, done=True)
             self.stack.close()
             remove_tree(self.workspace)
 
@@ -513,11 +526,12 @@ def sweep_containers(label_value: str | None = None, client: DockerClient | None
                      only_expired: bool = False) -> list[str]:
     """Remove containers left by earlier sessions: all of ours, or one session's (``label_value``).
 
-    With ``only_expired``, a running container is removed only when its deadline
-    label has passed (its session died without stopping it); stopped ones always
-    are. That is the start-up sweep: another session on the same host keeps its
-    running agents. Call it on the controller only: a worker sweeping every label
-    would remove the other workers' running agents.
+    With ``only_expired``, a container is removed only when its deadline label
+    has passed (its session died without removing it), running or stopped. That
+    is the start-up sweep: another session on the same host keeps its agents,
+    also one that has just exited and whose outputs are being copied out. Call
+    it on the controller only: a worker sweeping every label would remove the
+    other workers' agents.
     """
     client = client or DockerClient.from_env()
     selector = f"{SESSION_LABEL}={label_value}" if label_value else LABEL
@@ -525,7 +539,7 @@ def sweep_containers(label_value: str | None = None, client: DockerClient | None
     now = time.time()
     for container in client.api.containers(all=True, filters={"label": selector}):
         deadline = float(container.get("Labels", {}).get(DEADLINE_LABEL, 0) or 0)
-        if only_expired and container.get("State") == "running" and deadline > now:
+        if only_expired and deadline > now:
             continue
         try:
             client.api.remove_container(container["Id"], force=True)

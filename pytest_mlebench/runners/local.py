@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ from pathlib import Path
 from ..fsutil import copy_outputs, link_tree, make_read_only, remove_tree
 from ..registry import Agent
 from ..validation import ValidationServer
+from . import deadman
 from .base import (
     CODE_SUBDIR,
     LOGS_SUBDIR,
@@ -36,6 +35,8 @@ from .base import (
 #: Variables kept from the parent environment: locale and nothing that names a secret.
 _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
 OUTPUT_CAP_BYTES = 2 * 1024**3
+#: How long an agent may take to end after SIGTERM (time limit, Ctrl-C) before it is killed.
+STOP_GRACE_S = 5.0
 
 
 def contract_env(spec: RunSpec, home: Path, agent_dir: Path, validation_url: str | None) -> dict[str, str]:
@@ -73,7 +74,7 @@ class LocalRunner:
 
     name = "local"
 
-    def __init__(self, kill_grace_s: float = 5.0) -> None:
+    def __init__(self, kill_grace_s: float = STOP_GRACE_S) -> None:
         self.kill_grace_s = kill_grace_s
 
     def available(self) -> str | None:
@@ -116,33 +117,19 @@ class LocalRunner:
         }
         env |= dict(spec.agent.env) | spec.extra_env | contract_env(spec, home, agent_dir, validation_url)
         env |= gpu_env(spec)
-        cpus = {int(c) for c in spec.cpuset}
-
+        job = {
+            "mode": "local", "argv": ["bash", str(agent_dir / spec.agent.start)], "cwd": str(home),
+            "env": env, "cpus": list(spec.cpuset), "log": str(spec.log_path),
+            "time_limit": spec.time_limit, "grace_s": self.kill_grace_s, "workspace": str(workspace),
+        }
         spec.log_path.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        timed_out = False
-        with open(spec.log_path, "ab") as log:
-            proc = subprocess.Popen(
-                ["bash", str(agent_dir / spec.agent.start)],
-                cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
-            )
-            try:
-                proc.wait(timeout=spec.time_limit)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                self._stop(proc)
-            except BaseException:
-                self._stop(proc)
-                raise
-            finally:
-                # Children the agent left behind share its process group: end them too.
-                _signal_group(proc.pid, signal.SIGKILL)
+        switch = deadman.start(job)
+        try:
+            ended = deadman.read(switch)
+        finally:  # on an interrupt too: closing its stdin makes the switch stop the agent
+            deadman.close(switch, wait_s=spec.time_limit + self.kill_grace_s)
         runtime = time.monotonic() - started
-        if timed_out:
-            with open(spec.log_path, "a") as log:
-                log.write(f"\n[pytest-mlebench] time limit of {spec.time_limit:g}s reached: agent stopped\n")
 
         refused: list[str] = []
         for sub in (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR):
@@ -153,25 +140,10 @@ class LocalRunner:
         submission = spec.run_dir / SUBMISSION_SUBDIR / SUBMISSION_FILE
         return RunResult(
             runner=self.name,
-            exit_code=None if timed_out else proc.returncode,
-            timed_out=timed_out,
+            exit_code=ended["exit_code"],
+            timed_out=bool(ended["timed_out"]),
             runtime_s=runtime,
             submission_path=submission if submission.is_file() else None,
             log_path=spec.log_path,
         )
 
-    def _stop(self, proc: subprocess.Popen[bytes]) -> None:
-        """SIGTERM the agent's process group, then SIGKILL after the grace period."""
-        _signal_group(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=self.kill_grace_s)
-        except subprocess.TimeoutExpired:
-            _signal_group(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
