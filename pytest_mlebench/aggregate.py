@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .grading.record import attempt_id
+
 #: The rates reported, named by the record field each one counts.
 RATE_FIELDS = ("valid_submission", "above_median", "any_medal", "gold_medal", "silver_medal", "bronze_medal")
 #: The group of every selected competition, and of those whose split is not known.
@@ -88,11 +90,6 @@ def rate_over_seeds(records: Iterable[Mapping[str, Any]], field: str) -> tuple[f
     return mean_and_sem(shares)
 
 
-def attempt_id(record: Mapping[str, Any]) -> str:
-    """``competition#seed``, the key the summary uses for a run."""
-    return f"{record['competition_id']}#{record['seed']}"
-
-
 def aggregate(
     records: Iterable[Mapping[str, Any]],
     *,
@@ -140,7 +137,7 @@ def aggregate(
     missing = {s: [c for c in selection if (c, s) not in by_attempt] for s in expected_seeds}
 
     errors = sorted((r["seed"], r["competition_id"]) for r in recs if r.get("harness_error"))
-    harness_errors = tuple(f"{cid}#{seed}" for seed, cid in errors)
+    harness_errors = tuple(attempt_id({"competition_id": cid, "seed": seed}) for seed, cid in errors)
     if harness_errors:
         notes.append(f"{len(errors)} runs failed for infrastructure reasons (harness_error) and are left out "
                      f"of the agent's rates, not counted as failures: {', '.join(harness_errors)}; "

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import builtins, hookspecs
+from .grading.record import Level
 from .registry import Competition, Registry, RegistryError
 
 
@@ -123,13 +124,6 @@ def grade(cid: str, submission: Path, data_dir: Path | None, raw_dir: Path | Non
     return 0 if record["valid_submission"] else 1
 
 
-def _level(record: dict[str, Any]) -> str:
-    for level in ("gold", "silver", "bronze"):
-        if record[f"{level}_medal"]:
-            return f"{level} medal"
-    return "above median, no medal" if record["above_median"] else "no medal"
-
-
 def _print_grade(record: dict[str, Any]) -> None:
     if not record["valid_submission"]:
         print(f"invalid: {record['invalid_reason']}")
@@ -138,7 +132,9 @@ def _print_grade(record: dict[str, Any]) -> None:
     if record["gold_threshold"] is None:
         print(f"{line}; no leaderboard: {record['leaderboard_problem']}")
         return
-    print(f"{line}: {_level(record)}, rank {record['rank']} of {record['n_teams']} "
+    level = Level.of(record)
+    reached = f"{level.words} medal" if level >= Level.BRONZE else f"{level.words}, no medal"
+    print(f"{line}: {reached}, rank {record['rank']} of {record['n_teams']} "
           f"({record['leaderboard_source']} leaderboard); thresholds gold "
           f"{record['gold_threshold']}, silver {record['silver_threshold']}, bronze "
           f"{record['bronze_threshold']}, median {record['median_threshold']}")

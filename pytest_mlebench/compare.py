@@ -20,12 +20,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .aggregate import Aggregate, Rate, aggregate, attempt_id
+from .aggregate import Aggregate, Rate, aggregate
+from .grading.record import Level, attempt_id
 
 EXIT_OK, EXIT_REGRESSED, EXIT_USAGE, EXIT_NOT_COMPARABLE = 0, 1, 2, 3
 
-#: Worst to best; a record's level is its index.
-LEVELS = ("invalid", "valid", "above median", "bronze", "silver", "gold")
 #: Settings of a whole run that change what a medal means; read from the report's top level,
 #: else from its records. Resource limits count only where a report records them.
 RUN_SETTINGS = ("time_limit_s", "runner", "cpus", "memory", "gpus", "cpus_per_run", "memory_per_run",
@@ -57,15 +56,6 @@ def load_report(path: Path) -> dict[str, Any]:
     return report
 
 
-def medal_level(record: Mapping[str, Any]) -> int:
-    """Index into LEVELS: medals are exclusive, and a medal implies more than the median."""
-    for level, field in ((5, "gold_medal"), (4, "silver_medal"), (3, "bronze_medal"), (2, "above_median"),
-                         (1, "valid_submission")):
-        if record.get(field):
-            return level
-    return 0
-
-
 def _gain(before: Mapping[str, Any], after: Mapping[str, Any]) -> float | None:
     """How much better ``after`` scored, in the metric's direction; None without both scores."""
     if before.get("score") is None or after.get("score") is None:
@@ -86,10 +76,10 @@ def _pair_regression(before: Mapping[str, Any], after: Mapping[str, Any], tolera
     """The sentence saying how ``after`` regressed from ``before``, or None."""
     if before.get("harness_error") or after.get("harness_error"):
         return None
-    old, new = medal_level(before), medal_level(after)
+    old, new = Level.of(before), Level.of(after)
     scores = f"score {_score(before)} -> {_score(after)}, {_direction(after)}"
     if new < old:
-        return f"{attempt_id(after)}: medal level dropped from {LEVELS[old]} to {LEVELS[new]} ({scores})"
+        return f"{attempt_id(after)}: medal level dropped from {old.words} to {new.words} ({scores})"
     gain = _gain(before, after)
     if gain is not None and -gain > tolerance:
         return (f"{attempt_id(after)}: score worse by {-gain:.6g}, beyond the tolerance {tolerance:g} "
@@ -228,7 +218,7 @@ def _verdict(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, 
     if _pair_regression(before, after, tolerance):
         return "regressed"
     gain = _gain(before, after)
-    if medal_level(after) > medal_level(before) or (gain is not None and gain > tolerance):
+    if Level.of(after) > Level.of(before) or (gain is not None and gain > tolerance):
         return "improved"
     return ""
 
@@ -282,7 +272,7 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any], *, tolerance: f
 def _level_name(record: Mapping[str, Any] | None) -> str | None:
     if record is None:
         return None
-    return "harness error" if record.get("harness_error") else LEVELS[medal_level(record)]
+    return "harness error" if record.get("harness_error") else Level.of(record).words
 
 
 def _pct(rate: Rate) -> str:
@@ -356,9 +346,25 @@ def print_comparison(comparison: Comparison, before: Mapping[str, Any], after: M
         console.print(f"no regressions beyond the tolerance {tolerance:g}")
 
 
+def write_html(comparison: Comparison, before: Mapping[str, Any], after: Mapping[str, Any], path: Path) -> None:
+    """Both reports on one page, each competition's panel saying how B changed from A."""
+    from . import html_report
+    from .builtins import catalog_root
+
+    changes: dict[str, list[str]] = {}
+    for row in comparison.rows:
+        words = " ".join(w for w in (_change_cell(row), row.verdict) if w)
+        changes.setdefault(row.competition_id, []).append(f"seed {row.seed}: {words or 'no change'}")
+    banner = [f"NOT COMPARABLE: {'; '.join(comparison.not_comparable)}"] if comparison.not_comparable else []
+    banner += [f"REGRESSED: {line}" for line in comparison.regressions]
+    html_report.write_html(path, [(f"A: {before.get('agent')}", before), (f"B: {after.get('agent')}", after)],
+                           html_report.shipped_leaderboards(catalog_root(), [before, after]),
+                           changes=changes, banner=banner)
+
+
 def run(before_path: Path, after_path: Path, *, tolerance: float = 0.0, excluded: Iterable[str] = (),
         pad_missing: bool = False, as_json: bool = False, out: TextIO | None = None,
-        err: TextIO | None = None) -> int:
+        err: TextIO | None = None, html: Path | None = None) -> int:
     """The ``compare`` command: prints the comparison and returns the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
@@ -372,4 +378,6 @@ def run(before_path: Path, after_path: Path, *, tolerance: float = 0.0, excluded
         out.write("\n")
     else:
         print_comparison(comparison, before, after, tolerance, out)
+    if html is not None:
+        write_html(comparison, before, after, html)
     return comparison.exit_code

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .compare import regressions
-from .options import REQUIRE_LEVELS
+from .grading.record import REQUIRE_LEVELS
 from .verdict import requirement_failure
 
 #: ``--mlebench-fail-under`` names -> the aggregate rate they bound.

@@ -19,7 +19,8 @@ from .data import DataStore, PreparedCompetition
 from .fsutil import remove_tree
 from .grading.grader import Grader
 from .grading.metrics import get_metric
-from .grading.report import grade_submission, new_record
+from .grading.record import new_record
+from .grading.report import grade_submission
 from .grading.validate import GradingSpec
 from .leaderboards import LeaderboardLookup, find_leaderboard
 from .leases import Leaser
@@ -177,14 +178,9 @@ class Harness:
         """The report record of one run: MLE-bench's fields and ours."""
         comp = case.competition
         grader, lookup = self._prepared(comp)
-        missing = "no submission.csv was written"
-        if result.timed_out:
-            missing += f" before the time limit ({self.settings.time_limit:g}s)"
-        elif result.exit_code not in (0, None):
-            missing += f" (the agent exited with code {result.exit_code})"
         return competition_record(
             prepared, grader, lookup, result.submission_path, self.registry.split_of(comp.id),
-            missing_reason=missing, agent=self.agent.name, seed=case.seed,
+            agent=self.agent.name, seed=case.seed,
             runner=result.runner, runtime_s=round(result.runtime_s, 3),
             exit_code=result.exit_code, timed_out=result.timed_out,
             time_limit_s=self.settings.time_limit,

@@ -15,7 +15,8 @@ from typing import Any
 import platformdirs
 import pytest
 
-REQUIRE_LEVELS = ("valid", "above-median", "bronze", "silver", "gold")
+from .grading.record import REQUIRE_LEVELS
+
 #: Where --raw-dir is taken from when neither the command line nor the ini file gives it.
 RAW_DIR_ENV = "MLEBENCH_RAW_DIR"
 

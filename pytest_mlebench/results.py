@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from .aggregate import aggregate
-from .grading.report import RECORD_FIELDS, session_report
+from .grading.record import RECORD_FIELDS, attempt_id
+from .grading.report import session_report
 
 #: The rates of the headline, as ``<field>_rate: {mean, sem}`` in the session report.
 HEADLINE_RATES = ("valid_submission", "above_median", "any_medal")
@@ -55,7 +56,7 @@ class ResultCollector:
 
     def outcome_by_case(self) -> dict[str, str]:
         """competition#seed -> passed/failed, for the summary table."""
-        return {f"{rec['competition_id']}#{rec['seed']}": self.outcomes.get(nodeid, "")
+        return {attempt_id(rec): self.outcomes.get(nodeid, "")
                 for nodeid, rec in self.records.items()}
 
     def report(self) -> dict[str, Any]:

@@ -14,19 +14,14 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from .grading.record import attempt_id, medal_name
+
 
 def _pct(rate: Mapping[str, Any]) -> str:
     mean, sem = rate.get("mean"), rate.get("sem")
     if mean is None:
         return "-"
     return f"{100 * mean:.1f}%" + (f" ± {100 * sem:.1f}" if sem is not None else "")
-
-
-def _medal(rec: Mapping[str, Any]) -> str:
-    for name in ("gold", "silver", "bronze"):
-        if rec.get(f"{name}_medal"):
-            return name
-    return "> median" if rec.get("above_median") else "-"
 
 
 def _score(rec: Mapping[str, Any]) -> str:
@@ -44,7 +39,7 @@ def _rank(rec: Mapping[str, Any]) -> str:
 
 
 def _test_result(rec: Mapping[str, Any], outcomes: Mapping[str, str]) -> str:
-    result = outcomes.get(f"{rec['competition_id']}#{rec['seed']}", "")
+    result = outcomes.get(attempt_id(rec), "")
     if not rec.get("valid_submission"):
         result = f"{result}, invalid".strip(", ")
     return result
@@ -66,7 +61,7 @@ def medal_table(report: Mapping[str, Any], outcomes: Mapping[str, str]) -> Table
     for rec in report["competition_reports"]:
         seed = [str(rec["seed"])] if seeded else []
         name = rec["competition_id"] + (" (!)" if rec.get("known_issues") else "")
-        table.add_row(name, *seed, _score(rec), _medal(rec), _rank(rec),
+        table.add_row(name, *seed, _score(rec), medal_name(rec), _rank(rec),
                       _test_result(rec, outcomes))
     return table
 
@@ -140,7 +135,7 @@ def markdown(report: Mapping[str, Any], outcomes: Mapping[str, str]) -> str:
         "| --- | ---: | ---: | --- | ---: | --- |",
     ]
     for rec in report["competition_reports"]:
-        lines.append(f"| {rec['competition_id']} | {rec['seed']} | {_score(rec)} | {_medal(rec)} | "
+        lines.append(f"| {rec['competition_id']} | {rec['seed']} | {_score(rec)} | {medal_name(rec)} | "
                      f"{_rank(rec)} | {_test_result(rec, outcomes)} |")
     lines.append("")
     lines += [f"{line}  " for line in totals_lines(report)]

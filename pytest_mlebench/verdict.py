@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-#: --require level -> (record field that must be true, threshold field, words).
-LEVELS: dict[str, tuple[str, str, str]] = {
-    "above-median": ("above_median", "median_threshold", "the median"),
-    "bronze": ("any_medal", "bronze_threshold", "a bronze medal"),
-    "silver": ("_silver_or_better", "silver_threshold", "a silver medal"),
-    "gold": ("gold_medal", "gold_threshold", "a gold medal"),
-}
+from .grading.record import Level
 
 
 def validity_failure(record: Mapping[str, Any]) -> str | None:
@@ -30,16 +24,16 @@ def validity_failure(record: Mapping[str, Any]) -> str | None:
 
 def requirement_failure(record: Mapping[str, Any], level: str) -> str | None:
     """Why a valid run misses ``--require level``, or None when it meets it."""
-    if level == "valid":
+    wanted = Level.from_option(level)
+    if wanted is Level.VALID:
         return None
-    field, threshold_field, words = LEVELS[level]
     if record.get("leaderboard_source") == "none":
         return (f"--require {level}: no leaderboard to compare with "
                 f"({record.get('leaderboard_problem') or 'none found'})")
-    met = (record.get("gold_medal") or record.get("silver_medal")
-           if field == "_silver_or_better" else record.get(field))
-    if met:
+    if Level.of(record) >= wanted:
         return None
+    words = "the median" if wanted is Level.ABOVE_MEDIAN else f"a {wanted.words} medal"
+    threshold_field = wanted.threshold_field
     direction = "lower" if record.get("is_lower_better") else "higher"
     return (
         f"--require {level}: score {record.get('score'):.6g} ({direction} is better) misses "

@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 from llm_server import ScriptedLLM, ToolCall
 
-from pytest_mlebench.grading import GradingSpec, get_metric, score
+from pytest_mlebench.grading.metrics import get_metric
+from pytest_mlebench.grading.validate import GradingSpec, score
 from pytest_mlebench.registry import Agent
 from pytest_mlebench.runners.base import Runner, RunResult, RunSpec
 from pytest_mlebench.runners.docker import DockerRunner

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_mlebench.grading.report import MLEBENCH_FIELDS, RECORD_FIELDS
+from pytest_mlebench.grading.record import MLEBENCH_FIELDS, RECORD_FIELDS
 
 OFFLINE = ["diabetes-progression", "digits-png", "synthetic-credit-default",
            "synthetic-multilabel-tags", "wine-cultivar"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_mlebench.grading.report import MLEBENCH_FIELDS, RECORD_FIELDS
+from pytest_mlebench.grading.record import MLEBENCH_FIELDS, RECORD_FIELDS
 
 
 def records(path: Path) -> list[dict]:
@@ -118,8 +118,10 @@ def test_full_run_grades_reports_and_summarises(bench: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("agent", "reason"),
     [
-        ("crash", "*no submission.csv was written (the agent exited with code 3)*exited with code 3*"),
-        ("sleeper", "*no submission.csv was written before the time limit (2s)*stopped at the time limit*"),
+        # One sentence, each fact in it once.
+        ("crash", "*invalid submission: no submission.csv was written; the agent exited with code 3"),
+        ("sleeper", "*invalid submission: no submission.csv was written; the agent was stopped at the "
+                    "time limit (2s)"),
         ("malformed", "*invalid submission:*"),
     ],
 )

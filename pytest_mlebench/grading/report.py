@@ -1,42 +1,19 @@
-"""Report records: one per graded run, and the session report that totals them.
+"""Grading a submission into a record's fields, and the session report that totals records.
 
-Field names and meanings of MLE-bench's own records are kept (its aggregation
-reads them); ours are added on top. Every value is a plain Python value so the
-record travels through xdist and JUnit untouched.
+The totals keep MLE-bench's names and meanings (its aggregation reads them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .grader import Grader
 from .medals import Leaderboard, award, thresholds
 from .metrics import Metric
+from .record import MEDAL_FIELDS, THRESHOLD_FIELDS
 from .validate import InvalidSubmission
-
-#: MLE-bench's record fields, then ours; the JSON report keeps this order.
-MLEBENCH_FIELDS = (
-    "competition_id", "score", "gold_threshold", "silver_threshold", "bronze_threshold",
-    "median_threshold", "any_medal", "gold_medal", "silver_medal", "bronze_medal",
-    "above_median", "submission_exists", "valid_submission", "is_lower_better",
-    "created_at", "submission_path",
-)
-OUR_FIELDS = (
-    "agent", "seed", "runner", "runtime_s", "exit_code", "timed_out", "rank", "percentile",
-    "raw_score", "variant", "leaderboard_source", "leaderboard_sha256", "leaderboard_problem",
-    "invalid_reason", "split", "awards_medals",
-    "n_teams", "dataset_version", "time_limit_s", "harness_error", "run_dir",
-    # Provenance: what must match for two records to be compared.
-    "plugin_version", "agent_version", "agent_commit", "image_digest", "cpus_per_run",
-    "memory_per_run", "gpus", "gpu_model", "host_cpus", "known_issues",
-)
-RECORD_FIELDS = MLEBENCH_FIELDS + OUR_FIELDS
-THRESHOLD_FIELDS = ("gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold")
-MEDAL_FIELDS = (*THRESHOLD_FIELDS, "gold_medal", "silver_medal", "bronze_medal", "any_medal",
-                "above_median", "rank", "percentile")
 
 #: MLE-bench's Grader rounds every score to this many decimals before placing it.
 SCORE_DECIMALS = 5
@@ -88,16 +65,6 @@ def grade_submission(
     if leaderboard is not None:
         medals = award(record["score"], leaderboard)
         record |= {name: getattr(medals, name) for name in MEDAL_FIELDS}
-    return record
-
-
-def new_record(**fields: Any) -> dict[str, Any]:
-    """A record with every field present (None where unknown), in report order."""
-    unknown = set(fields) - set(RECORD_FIELDS)
-    if unknown:
-        raise KeyError(f"not record fields: {sorted(unknown)}")
-    record = {name: fields.get(name) for name in RECORD_FIELDS}
-    record["created_at"] = record["created_at"] or datetime.now(UTC).isoformat()
     return record
 
 
