@@ -53,7 +53,8 @@ BUDGET_FRACTION = 0.5
 # With less budget than this, importing scikit-learn alone could overrun: keep the fallback.
 MIN_TRAIN_SECS = 5.0
 DEFAULT_TIME_LIMIT_SECS = 24 * 3600.0
-SAMPLE_NAME = re.compile(r"sample.*sub.*\.csv")
+# MLE-bench zips some (en_sample_submission_2.csv.zip); pandas reads those as they are.
+SAMPLE_NAME = re.compile(r"([a-z]+_)?sample.*sub.*\.csv(\.zip)?")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,16 @@ def find_file(folder: Path, pattern: re.Pattern[str]) -> Path | None:
     return min(matches, key=lambda p: (len(p.name), p.name), default=None)
 
 
+def copy_sample(sample: Path, destination: Path) -> None:
+    """The sample submission as a CSV file, unzipped when it ships zipped."""
+    if sample.suffix.lower() != ".zip":
+        shutil.copyfile(sample, destination)
+        return
+    with zipfile.ZipFile(sample) as archive:
+        (member,) = archive.namelist()
+        destination.write_bytes(archive.read(member))
+
+
 def start() -> Start:
     """Stage 1: keep the code, secure a valid submission, and decide whether to train at all."""
     workspace = Workspace.from_environ()
@@ -131,7 +142,7 @@ def start() -> Start:
     if sample is None:
         log(f"no sample submission in {workspace.data}: the submission's format is unknown")
         sys.exit(1)
-    replace_atomically(workspace.submission, lambda temporary: shutil.copyfile(sample, temporary))
+    replace_atomically(workspace.submission, lambda temporary: copy_sample(sample, temporary))
     log(f"{workspace.competition}: fallback submission copied from {sample.name}")
     deadline = STARTED + BUDGET_FRACTION * workspace.time_limit
     if deadline - time.monotonic() < MIN_TRAIN_SECS:
@@ -167,7 +178,8 @@ SEED = int(os.environ.get("SEED", "0"))  # the runner's seed: subsamples and boo
 TABLE_SUFFIX = r"\.(json|csv(\.(gz|zip|bz2|xz))?)"
 TABLE = re.compile(r".+" + TABLE_SUFFIX)
 # Kaggle prefixes some with a language or suffixes a stage: en_train.csv.zip, en_test_2.csv.zip.
-TRAIN_TABLE = re.compile(r"([a-z]+_)?train" + TABLE_SUFFIX)
+# MLE-bench names the taxi rides' train table labels.csv.
+TRAIN_TABLE = re.compile(r"([a-z]+_)?(train|labels)" + TABLE_SUFFIX)
 TEST_TABLE = re.compile(r"([a-z]+_)?test(_\d+)?" + TABLE_SUFFIX)
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 AIFF_SUFFIXES = frozenset({".aif", ".aiff", ".aifc"})
