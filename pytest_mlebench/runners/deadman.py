@@ -20,7 +20,8 @@ Two jobs:
   It enforces the time limit (SIGTERM to the tree, SIGKILL after the grace
   period), ends every descendant once the agent exits, and writes one JSON
   line on stdout: ``{"exit_code": int | None, "timed_out": bool}``.
-* ``docker``: guard a container by name; when the harness dies, remove it.
+* ``docker``: guard a container by name; when the harness dies, remove it
+  (``keep``: only kill it) and the run's workspace on the host.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ def run_docker(job: dict[str, Any]) -> None:
             client.api.remove_container(job["container"], force=True)
     except NotFound:
         pass
+    remove_tree(Path(job["workspace"]))
 
 
 # -- the harness's side ------------------------------------------------------------

@@ -210,7 +210,7 @@ class _Run:
         self.image_digest = image_id(self.runner.client, tag)
         # Armed before the container exists: from here on, a dead harness means a removed container.
         self.switch = deadman.start({"mode": "docker", "container": self.name,
-                                     "keep": self.runner.keep_containers})
+                                     "keep": self.runner.keep_containers, "workspace": str(self.workspace)})
         deadman.read(self.switch)
         self.container = api.create_container(
             tag,

@@ -6,6 +6,10 @@ home/validate_submission.sh). The environment is scrubbed to what the contract
 names. The private answers are never linked or copied into the workspace.
 This runner is not a sandbox: the agent runs as the user who runs pytest. Use
 the docker runner for isolation.
+
+The agent is started, timed and ended by the run's dead-man's switch
+(deadman.py), which outlives a harness that dies and ends the agent's whole
+process tree, children that detached with setsid included.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def validate_script() -> str:
 
 
 class LocalRunner:
-    """Runs the agent's start script under bash, with a hard time limit."""
+    """Runs the agent's start script under bash, with a hard time limit (SIGTERM, then SIGKILL)."""
 
     name = "local"
 
