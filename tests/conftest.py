@@ -6,6 +6,7 @@ pytester directory, exactly as a third party's would.
 
 from __future__ import annotations
 
+import secrets
 import textwrap
 from pathlib import Path
 
@@ -148,3 +149,17 @@ def bench(pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory) -
 def docker_base_image() -> str:
     """The agents' base image: found, built from a reachable base, or built offline (mmdebstrap + PyPI)."""
     return base_image(require_docker())
+
+
+@pytest.fixture
+def session_label(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A session id of this test's own, for the pytest sessions it starts: their containers carry it.
+
+    The docker runner labels containers with PYTEST_XDIST_TESTRUNUID, which every
+    session started from one xdist worker would otherwise inherit and share; a
+    session started with -n also needs ``--testrunuid`` set to it.
+    """
+    label = f"test-{secrets.token_hex(6)}"
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", label)
+    return label
+

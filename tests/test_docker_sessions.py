@@ -1,79 +1,89 @@
-"""The docker runner driven the way users drive it: whole pytest sessions on the real engine."""
+"""The docker runner driven the way users drive it: whole pytest sessions on the real engine.
+
+Every container check is scoped to the session label of the test's own sessions
+(the session_label fixture), so a test never sees another's containers, under
+-n 4 as under -n 0.
+"""
 
 from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from docker_helpers import require_docker
+from waiting import agent_started, end_of, leases_free, start_session, wait_for
 
-from pytest_mlebench.runners.docker import LABEL
+from pytest_mlebench.runners.docker import SESSION_LABEL
 
 pytestmark = pytest.mark.docker
 
 MEDAL_FIELDS = ("competition_id", "valid_submission", "gold_medal", "silver_medal", "bronze_medal",
                 "above_median", "any_medal")
+SLEEPER = ["--agent=sleeper", "--runner=docker", "--competitions=tiny-auc"]
 
 
-def our_containers() -> list[dict]:
-    return require_docker().api.containers(all=True, filters={"label": LABEL})
+def session_containers(label: str) -> list[dict]:
+    return require_docker().api.containers(all=True, filters={"label": f"{SESSION_LABEL}={label}"})
+
+
+def agent_running(root: Path, label: str) -> bool:
+    """The session's container is running and its agent has said so in its log."""
+    return agent_started(root) and any(c["State"] == "running" for c in session_containers(label))
 
 
 @pytest.fixture
-def docker_bench(bench: pytest.Pytester, docker_base_image: str) -> pytest.Pytester:
-    """The tiny catalog, with the docker runner; the base image exists."""
-    assert not our_containers(), "a container of ours was left before this test"
+def docker_bench(bench: pytest.Pytester, docker_base_image: str, session_label: str) -> pytest.Pytester:
+    """The tiny catalog, the base image built, and a session label of the test's own."""
     return bench
 
 
-def test_ctrl_c_mid_run_leaves_no_container(docker_bench: pytest.Pytester) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--agent=sleeper", "--runner=docker", "--competitions=tiny-auc",
-         "-p", "no:cacheprovider"], cwd=docker_bench.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300  # the first run may build the agent's image
-    while not [c for c in our_containers() if c["State"] == "running"]:
-        assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-        assert time.monotonic() < deadline, "the agent's container never started"
-        time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=120)
-    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out.decode()
-    assert our_containers() == []
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupt_mid_run_leaves_no_container(docker_bench: pytest.Pytester, session_label: str,
+                                                  tmp_path: Path, sig: signal.Signals) -> None:
+    output = tmp_path / "session.log"
+    proc = start_session(docker_bench.path, SLEEPER, output)
+    wait_for(lambda: agent_running(docker_bench.path, session_label), "the agent's container started",
+             proc=proc, output=output)
+    proc.send_signal(sig)
+    code = end_of(proc, f"{sig.name} mid-run", output)
+    assert code == pytest.ExitCode.INTERRUPTED, output.read_text()
+    assert session_containers(session_label) == []
 
 
-def test_sigterm_mid_run_leaves_no_container(docker_bench: pytest.Pytester) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--agent=sleeper", "--runner=docker", "--competitions=tiny-auc",
-         "-p", "no:cacheprovider"], cwd=docker_bench.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while not [c for c in our_containers() if c["State"] == "running"]:
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=120)
-    assert our_containers() == []
+def test_a_sigkilled_session_has_its_container_removed_then_its_lease_freed(
+        docker_bench: pytest.Pytester, session_label: str, tmp_path: Path) -> None:
+    output, lease_dir = tmp_path / "session.log", tmp_path / "leases"
+    args = [*SLEEPER, "--cpus-per-run=1", f"--lease-dir={lease_dir}"]
+    proc = start_session(docker_bench.path, args, output)
+    wait_for(lambda: agent_running(docker_bench.path, session_label), "the agent's container started",
+             proc=proc, output=output)
+    proc.kill()
+    proc.wait()
+    killed = time.monotonic()
+    wait_for(lambda: not session_containers(session_label), "the container was removed", timeout=30)
+    wait_for(lambda: leases_free(lease_dir), "the lease came free",
+             timeout=max(0.0, killed + 30 - time.monotonic()))
 
 
 def test_timed_out_and_crashing_agents_fail_their_test_and_leave_nothing(
-        docker_bench: pytest.Pytester) -> None:
+        docker_bench: pytest.Pytester, session_label: str) -> None:
     result = docker_bench.runpytest_subprocess("--agent=sleeper", "--runner=docker", "--time-limit=3",
-                                               "--competitions=tiny-auc", timeout=300)
+                                               "--competitions=tiny-auc", timeout=900)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*before the time limit (3s)*"])
+    result.stdout.fnmatch_lines(["*time limit (3s)*"])
     crash = docker_bench.runpytest_subprocess("--agent=crash", "--runner=docker", "--competitions=tiny-auc",
-                                              timeout=300)
+                                              timeout=900)
     crash.assert_outcomes(failed=1)
     crash.stdout.fnmatch_lines(["*exited with code 3*", "*about to crash*"])
-    assert our_containers() == []
+    assert session_containers(session_label) == []
 
 
+@pytest.mark.slow
 def test_docker_gives_the_medals_of_the_local_runner(pytester: pytest.Pytester, docker_base_image: str,
-                                                     tmp_path: Path) -> None:
+                                                     session_label: str, tmp_path: Path) -> None:
     """Every offline competition, baseline agent, in real containers and as local processes."""
     data_dir = tmp_path / "data"
 
@@ -81,11 +91,11 @@ def test_docker_gives_the_medals_of_the_local_runner(pytester: pytest.Pytester, 
         report = pytester.path / f"{runner}.json"
         result = pytester.runpytest_subprocess(
             "--agent=baseline", "--competitions=offline", f"--runner={runner}", f"--data-dir={data_dir}",
-            f"--mlebench-report={report}", "-n", "2", timeout=1200)
+            f"--mlebench-report={report}", "-n", "2", f"--testrunuid={session_label}", timeout=1800)
         result.assert_outcomes(passed=5)
         records = json.loads(report.read_text())["competition_reports"]
         assert {r["runner"] for r in records} == {runner}
         return [{k: r[k] for k in MEDAL_FIELDS} for r in records]
 
     assert medals("docker") == medals("local")
-    assert our_containers() == []
+    assert session_containers(session_label) == []

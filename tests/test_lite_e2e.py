@@ -18,6 +18,8 @@ from lite_synthetic import write_raw_dir
 from pytest_mlebench.builtins import catalog_root
 from pytest_mlebench.registry import read_id_list
 
+pytestmark = pytest.mark.slow  # whole benchmark sessions over the 22 lite competitions
+
 LITE = read_id_list(catalog_root() / "splits" / "lite.txt")
 
 

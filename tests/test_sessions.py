@@ -9,13 +9,13 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from waiting import agent_started, end_of, leases_free, start_session, wait_for
 
-from pytest_mlebench.leases import DevicePool, Leaser
+from pytest_mlebench.leases import DevicePool, Leaser, agent_locks
 
 
 def report(path: Path) -> dict:
@@ -83,12 +83,7 @@ def test_no_gpu_is_leased_twice_at_once_across_workers(bench: pytest.Pytester, g
 
 
 def assert_all_leases_free(lease_dir: Path) -> None:
-    locks = list(lease_dir.glob("*.lock"))
-    assert locks, "the session took leases"
-    for lock in locks:
-        held = FileLock(str(lock))
-        held.acquire(timeout=0)  # raises Timeout if a lease was never given back
-        held.release()
+    assert leases_free(lease_dir), f"a lease in {lease_dir} was never given back"
 
 
 def test_leases_come_back_after_failing_and_timed_out_runs(bench: pytest.Pytester, tmp_path: Path,
@@ -106,24 +101,15 @@ def test_leases_come_back_after_failing_and_timed_out_runs(bench: pytest.Pyteste
 
 def test_lease_comes_back_after_ctrl_c(bench: pytest.Pytester, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    lease_dir = tmp_path / "leases"
+    lease_dir, output = tmp_path / "leases", tmp_path / "session.log"
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--agent=sleeper", "--gpus=0", f"--lease-dir={lease_dir}",
-         "--competitions=tiny-auc", "-p", "no:cacheprovider"],
-        cwd=bench.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not list(lease_dir.glob("gpu-*.lock")) or not _agent_started(bench.path):
-        assert time.monotonic() < deadline, "the run never started"
-        time.sleep(0.2)
+    proc = start_session(bench.path, ["--agent=sleeper", "--gpus=0", f"--lease-dir={lease_dir}",
+                                      "--competitions=tiny-auc"], output)
+    wait_for(lambda: list(lease_dir.glob("gpu-*.lock")) and agent_started(bench.path),
+             "the run started with its lease", proc=proc, output=output)
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out.decode()
+    assert end_of(proc, "Ctrl-C mid-run", output) == pytest.ExitCode.INTERRUPTED, output.read_text()
     assert_all_leases_free(lease_dir)
-
-
-def _agent_started(root: Path) -> bool:
-    return any("sleeping" in p.read_text() for p in root.glob("mlebench-runs/*/*/*/agent.log"))
 
 
 def test_a_dead_holder_gives_its_lease_back(tmp_path: Path) -> None:
@@ -131,7 +117,7 @@ def test_a_dead_holder_gives_its_lease_back(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", f"""
 from pathlib import Path
 import time
-from pytest_mlebench.leases import DevicePool, Leaser
+from pytest_mlebench.leases import DevicePool, Leaser, agent_locks
 with Leaser(Path({str(tmp_path)!r}), [DevicePool("gpu", ("0",), 1)]).lease() as got:
     print(got, flush=True)
     time.sleep(600)
@@ -142,6 +128,21 @@ with Leaser(Path({str(tmp_path)!r}), [DevicePool("gpu", ("0",), 1)]).lease() as 
     child.wait()
     with leaser.lease() as got:
         assert got == {"gpu": ["0"]}
+
+
+def test_a_slot_whose_agent_still_runs_is_not_leased(tmp_path: Path) -> None:
+    """The dead-man's switch of a dead holder's run keeps the slot until its agent is gone."""
+    pool = [DevicePool("gpu", ("0", "1"), 1)]
+    with Leaser(tmp_path, pool).lease() as first:
+        [orphan] = agent_locks()
+    assert first == {"gpu": ["0"]} and orphan.name == "gpu-0-slot0.agent.lock"
+    switch = FileLock(str(orphan))  # the switch of the first run, holding on after its harness
+    with switch:
+        with Leaser(tmp_path, pool).lease() as second:
+            assert second == {"gpu": ["1"]}
+    with Leaser(tmp_path, pool).lease() as third:
+        assert third == {"gpu": ["0"]}
+    assert agent_locks() == ()
 
 
 def test_leases_split_devices_between_concurrent_holders(tmp_path: Path) -> None:
