@@ -46,7 +46,8 @@ class Case:
 
 
 def grading_spec(competition: Competition) -> GradingSpec:
-    return GradingSpec(competition.id_column, competition.target_columns, get_metric(competition.metric))
+    return GradingSpec(competition.id_column, competition.target_columns, get_metric(competition.metric),
+                       competition.extra_columns, competition.repeated_ids)
 
 
 def grader_for(competition: Competition, answers_path: Path) -> Grader:

@@ -147,6 +147,9 @@ class Competition:
     #: False while a split lists it but its preparation is not written yet.
     implemented: bool = True
     known_issues: tuple[str, ...] = ()
+    #: Submission columns accepted but not graded, and whether ids may repeat (GradingSpec).
+    extra_columns: tuple[str, ...] = ()
+    repeated_ids: bool = False
     variants: Mapping[str, Variant] = field(default_factory=dict)
     #: The variant in force (None: MLE-bench's semantics).
     variant: str | None = None
@@ -177,6 +180,8 @@ class Competition:
                 metric=str(grading["metric"]),
                 id_column=str(grading["id_column"]),
                 target_columns=tuple(str(c) for c in grading["target_columns"]),
+                extra_columns=tuple(str(c) for c in grading.get("extra_columns", ())),
+                repeated_ids=bool(grading.get("repeated_ids", False)),
                 source=str(data.pop("source", "kaggle")),
                 awards_medals=bool(data.pop("awards_medals", True)),
                 leaderboard=str(leaderboard.pop("source", "none")),

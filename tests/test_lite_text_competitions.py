@@ -35,6 +35,7 @@ from lite_synthetic import (
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
 from pytest_mlebench.harness import grading_spec
@@ -165,10 +166,39 @@ def test_insults_test_set_is_kaggles_labelled_test_set(prepared_all: dict[str, P
     kaggle = _csv(p.raw / "test_with_solutions.csv")
     test = _csv(p.data.public / "test.csv")
     assert (p.data.public / "train.csv").read_bytes() == (p.raw / "train.csv").read_bytes()
-    assert list(test.columns) == ["id", "Date", "Comment"]
-    assert test[["Date", "Comment"]].equals(kaggle[["Date", "Comment"]])
-    assert p.answers["id"].tolist() == test["id"].tolist() == [str(i) for i in range(1, len(kaggle) + 1)]
-    assert p.answers["Insult"].tolist() == kaggle["Insult"].tolist()
+    # MLE-bench's layout: the test set without its labels, rows known by their comment, and
+    # its sample submission's name and columns.
+    assert list(test.columns) == ["Date", "Comment"]
+    assert test.equals(kaggle[["Date", "Comment"]])
+    sample = _csv(p.data.public / "sample_submission_null.csv")
+    assert list(sample.columns) == ["Insult", "Date", "Comment"] and set(sample["Insult"]) == {"0"}
+    assert p.answers[["Insult", "Date", "Comment"]].equals(kaggle[["Insult", "Date", "Comment"]])
+
+
+def test_insults_pairs_a_repeated_comment_in_order_and_ignores_the_date(
+    prepared_all: dict[str, Prepared], tmp_path: Path
+) -> None:
+    p = prepared_all["detecting-insults-in-social-commentary"]
+    truth = p.answers[["Insult", "Date", "Comment"]].copy()
+    # Make the first two comments the same text, with different labels: the first row of the
+    # text pairs with its first answer, the second with the second.
+    truth.loc[1, "Comment"] = truth.loc[0, "Comment"]
+    truth.loc[0, "Insult"], truth.loc[1, "Insult"] = "1", "0"
+    answers = tmp_path / "answers.csv"
+    truth.to_csv(answers, index=False)
+    grader = Grader.load(grading_spec(p.data.competition), answers)
+    perfect = truth.assign(Insult=truth["Insult"].astype(float))
+    # Another row order that keeps the repeated comment's two rows in their order.
+    perfect.iloc[[*range(len(perfect) - 1, 1, -1), 0, 1]].to_csv(tmp_path / "reversed.csv", index=False)
+    assert grader.score(tmp_path / "reversed.csv") == 1.0
+    perfect.drop(columns=["Date"]).to_csv(tmp_path / "no-date.csv", index=False)
+    assert grader.score(tmp_path / "no-date.csv") == 1.0
+    swapped = perfect.copy()
+    swapped.loc[[0, 1], "Insult"] = [0.0, 1.0]
+    swapped.to_csv(tmp_path / "swapped.csv", index=False)
+    assert grader.score(tmp_path / "swapped.csv") < 1.0
+    perfect.drop(index=1).to_csv(tmp_path / "short.csv", index=False)
+    assert "wrong row count" in (grader.check(tmp_path / "short.csv") or "")
 
 
 def test_jigsaw_ships_kaggles_files_and_scores_only_labelled_rows(

@@ -1,10 +1,10 @@
 """Detecting Insults: Kaggle released the test labels, so the test set is Kaggle's own.
 
-As in MLE-bench, train.csv is Kaggle's and the test set is every row of
-test_with_solutions.csv (public and private parts alike); the later verification
-set is not used. MLE-bench keys the submission on the comment text itself; comments
-are free text (and need not be unique), so rows get an ``id`` instead: their
-position in test_with_solutions.csv, from 1.
+As in MLE-bench: train.csv is Kaggle's, the test set is every row of
+test_with_solutions.csv (public and private parts alike; the later verification
+set is not used), and a row is known by its comment text. The public test is
+that file without its labels; the sample submission has MLE-bench's name and
+columns (``Insult, Date, Comment``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     shutil.copyfile(raw / "train.csv", public / "train.csv")
     # As text: blank dates stay blank and comments are not reinterpreted.
     test = pd.read_csv(raw / "test_with_solutions.csv", dtype=str, keep_default_na=False)
-    test.insert(0, "id", range(1, len(test) + 1))
-    test[["id", "Date", "Comment"]].to_csv(public / "test.csv", index=False)
-    test[["id"]].assign(Insult=0).to_csv(public / "sample_submission.csv", index=False)
-    test[["id", "Insult"]].to_csv(private / "answers.csv", index=False)
+    test[["Date", "Comment"]].to_csv(public / "test.csv", index=False)
+    test[["Insult", "Date", "Comment"]].assign(Insult=0).to_csv(
+        public / "sample_submission_null.csv", index=False)
+    test[["Insult", "Date", "Comment"]].to_csv(private / "answers.csv", index=False)

@@ -68,6 +68,11 @@ class GradingSpec:
     id_column: str
     target_columns: tuple[str, ...]
     metric: Metric
+    #: Columns a submission may also carry, never graded (MLE-bench's sample has them).
+    extra_columns: tuple[str, ...] = ()
+    #: Whether an id may occur more than once (free text used as the key): the k-th row of an
+    #: id then pairs with the k-th answer of that id.
+    repeated_ids: bool = False
 
     def __post_init__(self) -> None:
         if not self.target_columns or self.id_column in self.target_columns:
@@ -79,6 +84,10 @@ class GradingSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.id_column, *self.target_columns)
+
+    @property
+    def allowed_columns(self) -> tuple[str, ...]:
+        return (*self.columns, *self.extra_columns)
 
 
 def _few(items: Sequence[object] | pd.Index, limit: int = 3, show: Callable[[object], str] = repr) -> str:
@@ -188,9 +197,26 @@ def _repeats(codes: np.ndarray, distinct: int) -> bool:
     return bool(np.bincount(codes, minlength=distinct).max(initial=0) > 1)
 
 
+def _check_repeats(truth_ids: pd.Index, ids: pd.Index) -> None:
+    """Where ids may repeat, each must occur as often as in the test set; say which do not."""
+    expected, given = truth_ids.value_counts(), ids.value_counts()
+    extra = given[given > expected.reindex(given.index, fill_value=0)]
+    if len(extra):
+        shown = [f"{i!r} {n} times, expected {expected.get(i, 0)}" for i, n in extra.items()]
+        raise InvalidSubmission(f"duplicated ids: {len(extra)} ids appear more often than in the "
+                                f"test set ({_few(shown, show=str)})")
+
+
+def _occurrences(ids: pd.Index) -> pd.Index:
+    """Each id qualified by its occurrence ("text", "text #2", ...), so repeated ids pair in order."""
+    nth = pd.Series(ids).groupby(ids).cumcount().to_numpy()
+    qualified = [i if k == 0 else f"{i} #{k + 1}" for i, k in zip(ids, nth, strict=True)]
+    return pd.Index(qualified, name=ids.name, dtype="str")
+
+
 def _check_columns(submission: pd.DataFrame, spec: GradingSpec) -> None:
     missing = [c for c in spec.columns if c not in submission.columns]
-    unexpected = [c for c in submission.columns if c not in spec.columns]
+    unexpected = [c for c in submission.columns if c not in spec.allowed_columns]
     if missing:
         raise InvalidSubmission(
             f"missing columns: {_few(missing, 10)}; expected columns {list(spec.columns)}"
@@ -199,7 +225,7 @@ def _check_columns(submission: pd.DataFrame, spec: GradingSpec) -> None:
         hint = (" (an unnamed column is usually a DataFrame index: write the file with "
                 "index=False)" if "" in unexpected else "")
         raise InvalidSubmission(
-            f"unexpected columns: {_few(unexpected, 10)}; expected only {list(spec.columns)}{hint}"
+            f"unexpected columns: {_few(unexpected, 10)}; expected only {list(spec.allowed_columns)}{hint}"
         )
 
 
@@ -322,6 +348,9 @@ def check_submission(
     # submission without an id column (refused just below) contributes no ids.
     has_ids = spec.id_column in submission.columns
     ids = _ids(submission, spec.id_column) if has_ids else truth_ids[:0]
+    if spec.repeated_ids:
+        _check_repeats(truth_ids, ids)
+        truth_ids, ids = _occurrences(truth_ids), _occurrences(ids)
     truth_codes, codes, distinct = _codes(truth_ids, ids)
     if _repeats(truth_codes, distinct):
         raise ValueError(
@@ -353,7 +382,7 @@ def score(
     checks; it receives the checked submission in the answers' row order, with the
     answers' own id values and typed target columns, and the answers unchanged.
     """
-    submission = read_csv(submission_path, max_columns=len(spec.columns))
+    submission = read_csv(submission_path, max_columns=len(spec.allowed_columns))
     y_true, y_pred = check_submission(submission, answers, spec)
     if grade_fn is None:
         value = float(spec.metric.fn(y_true, y_pred))

@@ -353,13 +353,15 @@ def direct_target(source: str, column: str, train: pd.DataFrame, sample: pd.Data
 
 
 def infer_targets(
-    sample: pd.DataFrame, train: pd.DataFrame, candidates: list[str], hints: str, log: Log
+    sample: pd.DataFrame, train: pd.DataFrame, candidates: list[str], hints: str, log: Log,
+    wanted: list[str] | None = None,
 ) -> list[Target]:
     """Match the sample's prediction columns to train columns and decide what to predict.
 
-    candidates are the train columns that may hold targets (not features, not ids).
+    candidates are the train columns that may hold targets (not features, not ids);
+    wanted the sample's prediction columns (default: all but the first).
     """
-    wanted = list(sample.columns[1:])
+    wanted = list(sample.columns[1:]) if wanted is None else wanted
     targets = [direct_target(c, c, train, sample, hints) for c in wanted if c in train.columns]
     missing = [c for c in wanted if c not in train.columns]
     unused = [c for c in candidates if c not in wanted and labels_of(train[c]).size]
@@ -475,6 +477,27 @@ def align(sample_ids: pd.Series, test: pd.DataFrame, id_column: str) -> tuple[np
     return found, test_rows[found]
 
 
+def sample_roles(sample: pd.DataFrame, test: pd.DataFrame) -> tuple[str, list[str]]:
+    """The sample's key column and the columns to predict.
+
+    Usually the key comes first and the rest are predictions. Some samples carry test
+    columns beside the prediction (MLE-bench's insults sample: Insult, Date, Comment): then
+    the predictions are the columns test.csv lacks, and the key is the test column with the
+    most distinct values.
+    """
+    shared = [c for c in sample.columns if c in test.columns]
+    wanted = [c for c in sample.columns if c not in test.columns]
+    if len(shared) < 2 or not wanted:
+        return sample.columns[0], list(sample.columns[1:])
+    return max(shared, key=lambda c: sample[c].nunique()), wanted
+
+
+def free_text(values: pd.Series) -> bool:
+    """Whether most values are sentences: a key of that kind is also what to learn from."""
+    text = values.dropna().astype(str)
+    return len(text) > 0 and float(text.str.contains(" ").mean()) > 0.5
+
+
 def tabular_problem(data: Path, sample: pd.DataFrame, hints: str, log: Log) -> Problem:
     """A train table and a test table share feature columns; targets are train columns the test lacks."""
     train_path, test_path = find_file(data, TRAIN_TABLE), find_file(data, TEST_TABLE)
@@ -482,11 +505,13 @@ def tabular_problem(data: Path, sample: pd.DataFrame, hints: str, log: Log) -> P
         raise FileNotFoundError(f"no train/test tables, media or recordings the sample names in {data}")
     train = read_table(train_path, log, list(sample.columns), MAX_TRAIN_BYTES)
     test = read_table(test_path, log, list(sample.columns))
-    id_column = sample.columns[0]
+    id_column, wanted = sample_roles(sample, test)
     candidates = [c for c in train.columns if c not in test.columns and c != id_column]
-    targets = infer_targets(sample, train, candidates, hints, log)
+    targets = infer_targets(sample, train, candidates, hints, log, wanted)
     sources = {t.source for t in targets}
-    features = [c for c in test.columns if c in train.columns and c != id_column and c not in sources]
+    keyed_by_text = id_column in train.columns and free_text(test[id_column])
+    features = [c for c in test.columns if c in train.columns and c not in sources
+                and (c != id_column or keyed_by_text)]
     dates = {c: found for c in features if (found := date_format(train[c])) is not None}
     points = map_points(features)
     train, derived = derived_features(train, dates, points)
