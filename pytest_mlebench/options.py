@@ -84,6 +84,8 @@ OPTIONS: tuple[Option, ...] = (
            "and run only the missing ones", metavar="RUN_GROUP"),
     Option("--mlebench-markdown", "write the summary as Markdown to PATH (also appended to "
            "$GITHUB_STEP_SUMMARY when set)", metavar="PATH"),
+    Option("--mlebench-html", "write the HTML report to PATH: each competition's leaderboard, medal lines "
+           "and where each seed landed, in one self-contained file", metavar="PATH"),
     Option("--mlebench-baseline", "an earlier JSON report: a competition whose medal level drops or "
            "whose score worsens beyond --mlebench-tolerance fails", metavar="PATH"),
     Option("--mlebench-tolerance", "how much worse a score may get against --mlebench-baseline "
@@ -169,6 +171,7 @@ class Settings:
     keep_containers: bool = False
     resume: str | None = None
     markdown_path: Path | None = None
+    html_path: Path | None = None
     baseline_path: Path | None = None
     tolerance: float = 0.0
     fail_under: str | None = None
@@ -227,6 +230,7 @@ class Settings:
             keep_containers=bool(raw_value(config, "mlebench_keep_containers")),
             resume=raw_value(config, "mlebench_resume"),
             markdown_path=path_of("mlebench_markdown"),
+            html_path=path_of("mlebench_html"),
             baseline_path=path_of("mlebench_baseline"),
             tolerance=tolerance_value,
             fail_under=raw_value(config, "mlebench_fail_under"),

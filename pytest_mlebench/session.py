@@ -17,7 +17,7 @@ import pytest
 # Modules registered as plugins are used through their module object (fixtures.X),
 # never as names copied from them, so a re-imported module stays self-consistent.
 from . import __version__, builtins, fixtures
-from .data import DataStore
+from .data import DataStore, PreparedCompetition
 from .gates import (
     GateError,
     SessionGates,
@@ -25,8 +25,10 @@ from .gates import (
     load_expectations,
     parse_fail_under,
 )
+from .grading.medals import LeaderboardError, load_leaderboard
 from .harness import Harness
 from .interrupts import install_sigterm_handler
+from .leaderboards import candidates
 from .leases import DevicePool, LeaseError, Leaser, default_lease_dir, parse_gpus
 from .options import Settings
 from .preflight import preflight
@@ -112,6 +114,29 @@ def device_pools(settings: Settings) -> list[DevicePool]:
     return pools
 
 
+def graded_leaderboards(harness: Harness, records: list[dict[str, Any]]) -> dict[str, tuple[float, ...]]:
+    """The scores of the leaderboard each competition was graded against, for the HTML report.
+
+    Read again from the file the records name (source and sha256): under xdist the
+    controller graded nothing itself, and a file that changed since is left out.
+    """
+    competitions = {case.competition.id: case.competition for case in harness.cases()}
+    found: dict[str, tuple[float, ...]] = {}
+    for record in records:
+        cid, digest = record["competition_id"], record.get("leaderboard_sha256")
+        if cid in found or digest is None or cid not in competitions:
+            continue
+        prepared = PreparedCompetition(competitions[cid], harness.store.final_dir(competitions[cid]), "")
+        for candidate, path, _sha256 in candidates(prepared, harness.settings.mlebench_repo):
+            if candidate == record.get("leaderboard_source"):
+                try:
+                    found[cid] = load_leaderboard(path, bool(record.get("is_lower_better")), candidate,
+                                                  expected_sha256=digest).scores
+                except LeaderboardError:
+                    pass
+    return found
+
+
 def new_run_group(agent: str) -> str:
     return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{agent}-{secrets.token_hex(2)}"
 
@@ -161,6 +186,17 @@ class MlebenchSession:
         self.collector = None if self.is_worker else ResultCollector(
             harness.session_meta(), seeds=settings.seeds, pad_missing=settings.pad_missing,
             excluded=harness.excluded, split_of=harness.registry.split_of)
+        # With pytest-html's --html, the HTML report is written beside it unless --mlebench-html says where.
+        results_page = config.getoption("htmlpath", None)
+        self.html_page = settings.html_path or (
+            Path(results_page).absolute().with_suffix(".mlebench.html") if results_page else None)
+        self.pytest_html = None
+        if results_page and self.html_page is not None:
+            from .html_report import PytestHtmlColumns
+
+            self.pytest_html = PytestHtmlColumns(self.html_page, Path(results_page).absolute())
+            if not self.is_worker:
+                config.pluginmanager.register(self.pytest_html, "mlebench.pytest_html")
 
     def pytest_report_header(self) -> list[str]:
         h, s = self.harness, self.harness.settings
@@ -213,6 +249,9 @@ class MlebenchSession:
         result = item.stash.get(fixtures.RUN_RESULT_KEY, None)
         if result is not None and report.failed and report.when == "call":
             report.sections.append((f"agent log (tail of {result.log_path})", result.log_tail()))
+        record = dict(report.user_properties)
+        if self.pytest_html is not None and report.when == "call" and "competition_id" in record:
+            report.extras = [*getattr(report, "extras", []), self.pytest_html.extra(record["competition_id"])]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -247,6 +286,11 @@ class MlebenchSession:
             append_markdown(text, settings.markdown_path)
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             append_markdown(text, Path(os.environ["GITHUB_STEP_SUMMARY"]))
+        if self.html_page is not None:
+            from .html_report import write_html
+
+            write_html(self.html_page, [(f"{report['agent']} v{report['agent_version']}", report)],
+                       graded_leaderboards(self.harness, report["competition_reports"]))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.collector is None or not self.collector.records:
@@ -262,3 +306,5 @@ class MlebenchSession:
             tr.write_line(f"gate failed: {failure}", red=True)
         if self.harness.settings.report_path is not None:
             tr.write_line(f"JSON report: {self.harness.settings.report_path}")
+        if self.html_page is not None:
+            tr.write_line(f"HTML report: {self.html_page}")
