@@ -68,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
                      help="count incomplete seeds, a missing run as a failed attempt (default: complete "
                           "seeds only)")
     cmd.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    cmd.add_argument("--html", type=Path, metavar="OUT",
+                     help="also write the HTML report with both agents on each competition's panel")
     return main
 
 
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pytest-mlebench: error: {exc}", file=sys.stderr)
         return 2
     return compare.run(args.before, args.after, tolerance=args.tolerance, excluded=args.exclude,
-                       pad_missing=args.pad_missing, as_json=args.json)
+                       pad_missing=args.pad_missing, as_json=args.json, html=args.html)
 
 
 if __name__ == "__main__":

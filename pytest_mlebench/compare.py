@@ -346,18 +346,23 @@ def print_comparison(comparison: Comparison, before: Mapping[str, Any], after: M
         console.print(f"no regressions beyond the tolerance {tolerance:g}")
 
 
-def write_html(comparison: Comparison, before: Mapping[str, Any], after: Mapping[str, Any], path: Path) -> None:
+def write_html(comparison: Comparison, before: Mapping[str, Any], after: Mapping[str, Any],
+               path: Path) -> None:
     """Both reports on one page, each competition's panel saying how B changed from A."""
     from . import html_report
     from .builtins import catalog_root
 
-    changes: dict[str, list[str]] = {}
+    changes: dict[str, list[html_report.Change]] = {}
     for row in comparison.rows:
-        words = " ".join(w for w in (_change_cell(row), row.verdict) if w)
-        changes.setdefault(row.competition_id, []).append(f"seed {row.seed}: {words or 'no change'}")
+        change = html_report.Change(row.seed, _change_cell(row), row.verdict)
+        changes.setdefault(row.competition_id, []).append(change)
     banner = [f"NOT COMPARABLE: {'; '.join(comparison.not_comparable)}"] if comparison.not_comparable else []
-    banner += [f"REGRESSED: {line}" for line in comparison.regressions]
-    html_report.write_html(path, [(f"A: {before.get('agent')}", before), (f"B: {after.get('agent')}", after)],
+    shown = comparison.regressions[:3]
+    banner += [f"REGRESSED: {line}" for line in shown]
+    if len(comparison.regressions) > len(shown):
+        banner.append(f"... and {len(comparison.regressions) - len(shown)} more regressions: "
+                      "each panel says which")
+    html_report.write_html(path, [(str(before.get("agent")), before), (str(after.get("agent")), after)],
                            html_report.shipped_leaderboards(catalog_root(), [before, after]),
                            changes=changes, banner=banner)
 
