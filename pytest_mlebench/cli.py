@@ -100,7 +100,7 @@ def grade(cid: str, submission: Path, data_dir: Path | None, raw_dir: Path | Non
           variant: str | None, mlebench_repo: Path | None, kaggle: bool, as_json: bool) -> int:
     """Grade one file as a session would; exit 1 when it is invalid."""
     from .data import PrepareError
-    from .harness import competition_record, grader_for, grading_spec
+    from .harness import competition_record
     from .leaderboards import find_leaderboard
 
     registry = builtin_registry()
@@ -110,10 +110,10 @@ def grade(cid: str, submission: Path, data_dir: Path | None, raw_dir: Path | Non
     except PrepareError as exc:
         _err().print(str(exc), markup=False, highlight=False)
         return 2
-    lookup = find_leaderboard(prepared, grading_spec(competition).metric.lower_is_better,
+    lookup = find_leaderboard(prepared, competition.grading_spec().metric.lower_is_better,
                               mlebench_repo, kaggle)
     path = submission if submission.is_file() else None
-    record = competition_record(prepared, grader_for(competition, prepared.answers_path), lookup,
+    record = competition_record(prepared, competition.grader(prepared.answers_path), lookup,
                                 path, registry.split_of(cid),
                                 missing_reason=f"no file at {submission}")
     record["submission_path"] = str(submission)

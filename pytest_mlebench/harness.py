@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, replace
-from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,8 @@ from . import __version__
 from .data import DataStore, PreparedCompetition
 from .fsutil import remove_tree
 from .grading.grader import Grader
-from .grading.metrics import get_metric
 from .grading.record import new_record
 from .grading.report import grade_submission
-from .grading.validate import GradingSpec
 from .leaderboards import LeaderboardLookup, find_leaderboard
 from .leases import Leaser
 from .options import Settings
@@ -43,19 +40,6 @@ class Case:
     @property
     def id(self) -> str:
         return self.competition.id if self.n_seeds == 1 else f"{self.competition.id}-seed{self.seed}"
-
-
-def grading_spec(competition: Competition) -> GradingSpec:
-    return GradingSpec(competition.id_column, competition.target_columns, get_metric(competition.metric),
-                       competition.extra_columns, competition.repeated_ids)
-
-
-def grader_for(competition: Competition, answers_path: Path) -> Grader:
-    """The competition's grader: the generic checks, then its grade.py (its variant bound)."""
-    grade_fn = getattr(competition.module("grade"), "grade", None)
-    if grade_fn is not None and competition.variant is not None:
-        grade_fn = partial(grade_fn, variant=competition.variant)
-    return Grader.load(grading_spec(competition), answers_path, grade_fn)
 
 
 def instructions_text() -> str:
@@ -132,9 +116,9 @@ class Harness:
         """
         prepared = self.store.prepare(competition)
         if competition.id not in self._leaderboards:
-            self._graders[competition.id] = grader_for(competition, prepared.answers_path)
+            self._graders[competition.id] = competition.grader(prepared.answers_path)
             self._leaderboards[competition.id] = find_leaderboard(
-                prepared, grading_spec(competition).metric.lower_is_better,
+                prepared, competition.grading_spec().metric.lower_is_better,
                 self.settings.mlebench_repo, self.settings.kaggle_leaderboards)
         return prepared
 

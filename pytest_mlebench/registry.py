@@ -7,14 +7,20 @@ hookspecs.py), so nothing here knows where an entry came from.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:  # grading loads pandas: imported when a grader is asked for
+    from .grading.grader import Grader
+    from .grading.validate import GradingSpec
 
 LEADERBOARD_SOURCES = ("kaggle", "mlebench", "shipped", "generated", "none")
 
@@ -214,16 +220,38 @@ class Competition:
         return self.path / "description.md"
 
     def module(self, name: str) -> ModuleType | None:
-        """Load ``<name>.py`` from the competition's folder (prepare, grade), if present."""
-        file = self.path / f"{name}.py"
-        if not file.is_file():
-            return None
-        mod_name = f"mlebench_competition_{self.id.replace('-', '_')}_{name}"
-        spec = importlib.util.spec_from_file_location(mod_name, file)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        """``<name>.py`` of the competition's folder (prepare, grade, synthetic), if present;
+        loaded once per process."""
+        return _load_module(self.path / f"{name}.py", f"mlebench_competition_{self.id}_{name}")
+
+    def grading_spec(self) -> GradingSpec:
+        """Which columns a submission has and how they are scored."""
+        from .grading.metrics import get_metric
+        from .grading.validate import GradingSpec
+
+        return GradingSpec(self.id_column, self.target_columns, get_metric(self.metric),
+                           self.extra_columns, self.repeated_ids)
+
+    def grader(self, answers_path: Path) -> Grader:
+        """The competition's grader over these answers: the generic checks, then its grade.py
+        (with its variant)."""
+        from .grading.grader import Grader
+
+        grade_fn = getattr(self.module("grade"), "grade", None)
+        if grade_fn is not None and self.variant is not None:
+            grade_fn = partial(grade_fn, variant=self.variant)
+        return Grader.load(self.grading_spec(), answers_path, grade_fn)
+
+
+@functools.cache
+def _load_module(file: Path, name: str) -> ModuleType | None:
+    if not file.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), file)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 RunnerFactory = Callable[..., Any]

@@ -19,8 +19,7 @@ import pandas as pd
 
 from pytest_mlebench.builtins import catalog_root
 from pytest_mlebench.data import DataStore, PreparedCompetition
-from pytest_mlebench.grading.validate import read_csv, score
-from pytest_mlebench.harness import grading_spec
+from pytest_mlebench.grading.validate import read_csv
 from pytest_mlebench.rawdata import RawSource
 from pytest_mlebench.registry import Competition
 
@@ -55,8 +54,7 @@ class Prepared:
         return read_csv(self.data.answers_path)
 
     def score(self, path: Path) -> float:
-        grade = self.competition.module("grade")
-        return score(path, self.answers, grading_spec(self.competition), getattr(grade, "grade", None))
+        return self.competition.grader(self.data.answers_path).score(path)
 
     @cached_property
     def sample_path(self) -> Path:
@@ -66,11 +64,11 @@ class Prepared:
     @property
     def best_score(self) -> float:
         """What a perfect submission scores under this competition's metric."""
-        return 0.0 if grading_spec(self.competition).metric.lower_is_better else 1.0
+        return 0.0 if self.competition.grading_spec().metric.lower_is_better else 1.0
 
     def score_broken_sample(self, kind: str, folder: Path, target_index: int = 0) -> float:
         """Score the sample submission broken one way (see ``malformed``) in one target column."""
-        spec = grading_spec(self.competition)
+        spec = self.competition.grading_spec()
         sample = read_csv(self.sample_path)
         path = folder / "submission.csv"
         malformed(sample, kind, spec.id_column, spec.target_columns[target_index]).to_csv(path, index=False)

@@ -10,7 +10,6 @@ import pytest
 
 from pytest_mlebench.builtins import catalog_root
 from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.registry import Registry
 
 REGISTRY = Registry()
@@ -18,12 +17,13 @@ REGISTRY.add_catalog(catalog_root())
 IMPLEMENTED = sorted(cid for cid, c in REGISTRY.competitions.items() if c.implemented)
 
 
-def grader(cid: str) -> Grader:
-    """The competition's grader over two made-up answer rows (never reached by these files)."""
+def grader(cid: str, folder: Path) -> Grader:
+    """The competition's own grader over two made-up answer rows (never reached by these files)."""
     competition = REGISTRY.competitions[cid]
-    spec = grading_spec(competition)
-    answers = pd.DataFrame({column: ["1", "0"] for column in spec.columns})
-    return Grader(spec, answers, getattr(competition.module("grade"), "grade", None))
+    answers = folder / f"{cid}.csv"
+    pd.DataFrame({column: ["1", "0"] for column in competition.grading_spec().columns}).to_csv(
+        answers, index=False)
+    return competition.grader(answers)
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +42,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("cid", IMPLEMENTED)
 def test_a_line_of_two_million_fields_is_invalid_unparsed(cid: str, hostile: dict[str, Path]) -> None:
-    reason = grader(cid).check(hostile["one-line"])
+    reason = grader(cid, hostile["one-line"].parent).check(hostile["one-line"])
     assert reason is not None and "line 1 is 3,999,999 bytes long" in reason
 
 
 @pytest.mark.parametrize("cid", IMPLEMENTED)
 def test_a_header_of_100000_fields_is_invalid_unparsed(cid: str, hostile: dict[str, Path]) -> None:
-    reason = grader(cid).check(hostile["wide-header"])
+    reason = grader(cid, hostile["wide-header"].parent).check(hostile["wide-header"])
     assert reason is not None and "the header has 100,000 fields" in reason

@@ -42,7 +42,6 @@ from lite_synthetic import (
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.kaggle_prepare import images
 from pytest_mlebench.registry import Competition
 
@@ -229,7 +228,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     assert (public / "description.md").is_file()
     if (public / "test.csv").is_file():
         assert LABEL_COLUMNS[cid] not in _text_csv(public / "test.csv").columns
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     test_ids = set(prepared.answers[spec.id_column])
     if cid in TEST_IMAGES:  # the test images are named by their id and nothing else
         where = public / TEST_IMAGES[cid]
@@ -244,7 +243,7 @@ def test_sample_submission_is_valid(prepared: Prepared) -> None:
 
 
 def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     path = tmp_path / "submission.csv"
     prepared.answers[list(spec.columns)].to_csv(path, index=False)
     assert prepared.score(path) == pytest.approx(prepared.best_score, abs=1e-9)
@@ -314,7 +313,7 @@ FORMULAS = {"roc_auc": _roc_auc, "quadratic_weighted_kappa": _quadratic_kappa,
 
 
 def test_metric_agrees_with_its_formula(prepared: Prepared, tmp_path: Path) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     rng = np.random.default_rng(3)
     answers = prepared.answers
     n, columns = len(answers), list(spec.target_columns)

@@ -43,7 +43,6 @@ from scipy.stats import rankdata
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.kaggle_prepare.images import RawImages
 
 # -- the metrics, computed from their definitions ---------------------------------------------
@@ -116,7 +115,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     assert {p.name for p in private.iterdir()} == {"answers.csv"}
     assert (public / "description.md").is_file()
     assert not [p for p in public.rglob("*") if p.name == "answers.csv" or p.name.endswith(".partial")]
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     # The scored columns first (ranzcr's answers keep all eleven labels, for its kaggle-labels variant).
     assert list(prepared.answers.columns)[: len(spec.columns)] == list(spec.columns)
     # No public table names a test id together with a target column.
@@ -128,7 +127,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
 
 
 def test_sample_submission_is_valid_and_lists_the_test_ids(prepared: Prepared) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     sample = read_csv(prepared.sample_path)
     assert list(sample.columns) == list(spec.columns)
     assert sorted(sample[spec.id_column]) == sorted(prepared.answers[spec.id_column])
@@ -137,13 +136,13 @@ def test_sample_submission_is_valid_and_lists_the_test_ids(prepared: Prepared) -
 
 def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> None:
     path = tmp_path / "submission.csv"
-    columns = list(grading_spec(prepared.competition).columns)
+    columns = list(prepared.competition.grading_spec().columns)
     prepared.answers[columns].sample(frac=1, random_state=1).to_csv(path, index=False)  # any row order
     assert prepared.score(path) == pytest.approx(prepared.best_score, abs=1e-12)
 
 
 def test_score_is_the_metric_from_its_definition(prepared: Prepared, tmp_path: Path) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     answers = prepared.answers
     targets = list(spec.target_columns)
     guesses = pd.DataFrame(np.random.default_rng(5).random((len(answers), len(targets))), columns=targets)
@@ -336,7 +335,7 @@ def test_ranzcr_kaggle_labels_variant_submits_and_scores_all_eleven(
     path = tmp_path / "submission.csv"
     submission.to_csv(path, index=False)
     expected = _mean_auc(answers[RANZCR_LABELS].astype(int), submission[RANZCR_LABELS])
-    assert score(path, answers, grading_spec(variant)) == pytest.approx(expected, rel=1e-12)
+    assert score(path, answers, variant.grading_spec()) == pytest.approx(expected, rel=1e-12)
 
 
 def test_siim_holds_out_the_images_of_two_tfrecord_files(prepared_all: dict[str, Prepared]) -> None:

@@ -15,7 +15,6 @@ import math
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
 from pytest_mlebench.grading.metrics import get_metric
-from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission, read_csv, score
+from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission, read_csv
 from pytest_mlebench.kaggle_prepare.tabular import split_positions, stream_split_csv
 from pytest_mlebench.registry import Competition, read_id_list
 
@@ -72,12 +71,8 @@ class Prepared:
     def answers(self) -> pd.DataFrame:
         return read_csv(self.private / "answers.csv")
 
-    def grade_fn(self) -> Callable[[pd.DataFrame, pd.DataFrame], float] | None:
-        module = self.competition.module("grade")
-        return getattr(module, "grade", None)
-
     def score(self, submission: Path) -> float:
-        return score(submission, self.answers, self.spec, self.grade_fn())
+        return self.competition.grader(self.private / "answers.csv").score(submission)
 
 
 @pytest.fixture(scope="module")
@@ -350,8 +345,8 @@ def test_nomad_pairs_rows_by_position_as_mlebench(prepare_once: Callable[[str], 
                        for i in (0, 1)])
     assert prepared.score(path) == pytest.approx(by_hand, rel=1e-12)
     assert by_hand > 0.01
-    by_id = score(path, answers, prepared.spec, partial(prepared.grade_fn(), variant="by-id"))
-    assert by_id == 0.0
+    by_id = prepared.competition.with_variant("by-id").grader(prepared.private / "answers.csv")
+    assert by_id.score(path) == 0.0
 
 
 # -- medals ----------------------------------------------------------------------------------------

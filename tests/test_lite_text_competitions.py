@@ -38,7 +38,6 @@ from sklearn.model_selection import train_test_split
 from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.kaggle_prepare import text_normalization
 
 # -- reading the prepared public side -------------------------------------------------------
@@ -102,7 +101,7 @@ def test_public_side_holds_no_answers(prepared: Prepared) -> None:
     assert {p.name for p in private.iterdir()} == {"answers.csv"}
     assert "answers.csv" not in {p.name for p in public.rglob("*")}
     assert (public / "description.md").is_file()
-    assert set(grading_spec(prepared.competition).columns) <= set(prepared.answers.columns)
+    assert set(prepared.competition.grading_spec().columns) <= set(prepared.answers.columns)
 
 
 def test_sample_submission_is_valid(prepared: Prepared) -> None:
@@ -111,7 +110,7 @@ def test_sample_submission_is_valid(prepared: Prepared) -> None:
 
 
 def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     path = tmp_path / "submission.csv"
     prepared.answers[list(spec.columns)].to_csv(path, index=False)
     assert prepared.score(path) == pytest.approx(prepared.best_score, abs=1e-9)
@@ -128,7 +127,7 @@ def test_answers_submitted_score_best(prepared: Prepared, tmp_path: Path) -> Non
 def test_malformed_submission_is_refused_with_reason(
     prepared: Prepared, tmp_path: Path, kind: str, reason: str | None
 ) -> None:
-    value_type = grading_spec(prepared.competition).metric.value_type
+    value_type = prepared.competition.grading_spec().metric.value_type
     if value_type == "text" and kind == "blank value":
         # MLE-bench reads a blank cell as NaN and compares its text "nan": a valid prediction.
         assert np.isfinite(prepared.score_broken_sample(kind, tmp_path))
@@ -140,7 +139,7 @@ def test_malformed_submission_is_refused_with_reason(
 
 
 def test_medals_against_leaderboard_in_mlebench_format(prepared: Prepared, tmp_path: Path) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     lower = spec.metric.lower_is_better
     path = tmp_path / "leaderboard.csv"
     write_leaderboard(path, CASES[prepared.competition.id].leaderboard, lower)
@@ -186,7 +185,7 @@ def test_insults_pairs_a_repeated_comment_in_order_and_ignores_the_date(
     truth.loc[0, "Insult"], truth.loc[1, "Insult"] = "1", "0"
     answers = tmp_path / "answers.csv"
     truth.to_csv(answers, index=False)
-    grader = Grader.load(grading_spec(p.data.competition), answers)
+    grader = Grader.load(p.data.competition.grading_spec(), answers)
     perfect = truth.assign(Insult=truth["Insult"].astype(float))
     # Another row order that keeps the repeated comment's two rows in their order.
     perfect.iloc[[*range(len(perfect) - 1, 1, -1), 0, 1]].to_csv(tmp_path / "reversed.csv", index=False)
@@ -232,7 +231,7 @@ def test_jigsaw_ships_kaggles_files_and_scores_only_labelled_rows(
                                 reordered.loc[labelled, JIGSAW_LABELS[::-1]].to_numpy(), average="macro")
     assert p.score(path) == pytest.approx(by_position, abs=1e-12) and by_position < 1.0
     by_name = partial(p.competition.module("grade").grade, variant="columns-by-name")
-    assert score(path, p.answers, grading_spec(p.competition), by_name) == 1.0
+    assert score(path, p.answers, p.competition.grading_spec(), by_name) == 1.0
 
 
 def test_pizza_holds_out_mlebench_share_of_train_json(prepared_all: dict[str, Prepared]) -> None:

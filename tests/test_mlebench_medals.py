@@ -22,7 +22,6 @@ from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.metrics import Metric
 from pytest_mlebench.grading.report import grade_submission
 from pytest_mlebench.grading.validate import GradingSpec
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.leaderboards import find_leaderboard
 from pytest_mlebench.registry import Registry, read_id_list
 
@@ -66,7 +65,7 @@ def test_the_shipped_leaderboard_loads_and_its_direction_is_the_metric_s(cid: st
     # score is below the last.
     lower_is_better = bool(scores.iloc[0] < scores.iloc[-1])
     if competition.implemented:
-        assert grading_spec(competition).metric.lower_is_better == lower_is_better
+        assert competition.grading_spec().metric.lower_is_better == lower_is_better
     lookup = find_leaderboard(_prepared(cid, tmp_path), lower_is_better)
     assert lookup.source == "mlebench" and lookup.problem is None
     assert lookup.leaderboard is not None and lookup.leaderboard.sha256 == SHIPPED[cid]["sha256"]
@@ -118,7 +117,7 @@ def _cases() -> list[tuple[str, float, str]]:
 
 def _record(cid: str, value: float, tmp_path: Path) -> dict:
     competition = REGISTRY.competitions[cid]
-    lower = grading_spec(competition).metric.lower_is_better
+    lower = competition.grading_spec().metric.lower_is_better
     lookup = find_leaderboard(_prepared(cid, tmp_path), lower)
     spec = GradingSpec("id", ("y",), Metric("fixed", lower, "number", lambda t, p: value))
     submission = tmp_path / "submission.csv"

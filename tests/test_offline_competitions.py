@@ -27,7 +27,6 @@ from pytest_mlebench.data import (
 )
 from pytest_mlebench.grading.medals import Leaderboard, award, load_leaderboard
 from pytest_mlebench.grading.validate import read_csv, score
-from pytest_mlebench.harness import grading_spec
 from pytest_mlebench.registry import Competition, read_id_list
 
 ROOT = catalog_root()
@@ -57,7 +56,7 @@ def _answers(prepared: PreparedCompetition) -> pd.DataFrame:
 
 
 def _leaderboard(prepared: PreparedCompetition) -> Leaderboard:
-    metric = grading_spec(prepared.competition).metric
+    metric = prepared.competition.grading_spec().metric
     return load_leaderboard(prepared.private / GENERATED_LEADERBOARD, metric.lower_is_better, "generated")
 
 
@@ -77,7 +76,7 @@ def _label_columns(prepared: PreparedCompetition) -> list[str]:
 
 
 def _sample_score(prepared: PreparedCompetition) -> float:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     return score(prepared.public / "sample_submission.csv", _answers(prepared), spec)
 
 
@@ -158,14 +157,14 @@ def test_sample_submission_is_valid_and_earns_nothing(prepared: PreparedCompetit
 
 
 def test_answers_score_perfectly(prepared: PreparedCompetition) -> None:
-    spec = grading_spec(prepared.competition)
+    spec = prepared.competition.grading_spec()
     value = score(prepared.private / ANSWERS, _answers(prepared), spec)
     assert value == pytest.approx(PERFECT[spec.metric.name], abs=1e-9)
 
 
 def test_leaderboard_ranks_with_spread(prepared: PreparedCompetition) -> None:
     leaderboard = _leaderboard(prepared)
-    metric = grading_spec(prepared.competition).metric
+    metric = prepared.competition.grading_spec().metric
     best, median = leaderboard.scores[0], float(np.median(leaderboard.scores))
     assert 20 <= leaderboard.n_teams <= 40
     assert len(set(leaderboard.scores)) >= leaderboard.n_teams // 2
