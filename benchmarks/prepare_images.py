@@ -50,8 +50,8 @@ from pathlib import Path
 step, competition, raw, root = sys.argv[1:5]
 raw, root = Path(raw), Path(root)
 import pandas, sklearn.model_selection
-from pytest_mlebench.data import build_manifest
-from pytest_mlebench.registry import Competition
+from pytest_mlebench.data.store import build_manifest
+from pytest_mlebench.catalog.registry import Competition
 prepare = Competition.from_folder(Path({catalog!r}) / competition).module("prepare").prepare
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

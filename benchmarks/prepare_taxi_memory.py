@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pytest_mlebench.kaggle_prepare.tabular import DEFAULT_BLOCK_SIZE
+from pytest_mlebench.data.prepare.tabular import DEFAULT_BLOCK_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPETITION = "new-york-city-taxi-fare-prediction"
@@ -41,7 +41,7 @@ raw, public, private, block_size, way = sys.argv[1:6]
 raw, public, private = Path(raw), Path(public), Path(private)
 import numpy, pandas, pyarrow
 from sklearn.model_selection import train_test_split
-from pytest_mlebench.registry import Competition
+from pytest_mlebench.catalog.registry import Competition
 prepare = Competition.from_folder(Path({catalog!r}) / {competition!r}).module("prepare").prepare
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

@@ -7,8 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli, compare
-from .registry import RegistryError
+from . import cli
+from .catalog.registry import RegistryError
+from .reporting import compare
 
 
 def tolerance(text: str) -> float:

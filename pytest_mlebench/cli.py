@@ -19,9 +19,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import builtins, hookspecs
+from . import hookspecs
+from .catalog import builtin
+from .catalog.registry import Competition, Registry, RegistryError
 from .grading.record import Level
-from .registry import Competition, Registry, RegistryError
 
 
 def builtin_registry() -> Registry:
@@ -29,7 +30,7 @@ def builtin_registry() -> Registry:
     through the plugin's hooks."""
     manager = pytest.PytestPluginManager()  # it, not bare pluggy, knows unmarked pytest_* hooks
     manager.add_hookspecs(hookspecs)
-    manager.register(builtins)
+    manager.register(builtin)
     registry = Registry()
     manager.hook.pytest_mlebench_register_competitions(registry=registry)
     return registry
@@ -52,9 +53,9 @@ def _status(console: Console):
 
 
 def _store(data_dir: Path | None, raw_dir: Path | None):
-    from .data import DataStore
+    from .data.raw import RawSource, rich_progress
+    from .data.store import DataStore
     from .options import default_data_dir
-    from .rawdata import RawSource, rich_progress
 
     root = data_dir or default_data_dir()
     return DataStore(root, raw_source=RawSource(root, raw_dir, progress=rich_progress()),
@@ -63,7 +64,7 @@ def _store(data_dir: Path | None, raw_dir: Path | None):
 
 def _competition(registry: Registry, cid: str, variant: str | None) -> Competition:
     if cid not in registry.competitions:
-        from .registry import unknown_name_error
+        from .catalog.registry import unknown_name_error
 
         raise unknown_name_error("competition", cid, registry.competitions)
     competition = registry.competitions[cid]
@@ -75,7 +76,7 @@ def _competition(registry: Registry, cid: str, variant: str | None) -> Competiti
 
 def prepare(names: list[str], data_dir: Path | None, raw_dir: Path | None) -> int:
     """Prepare each selected competition (split names expand); say where, or why not."""
-    from .data import PrepareError
+    from .data.store import PrepareError
 
     registry = builtin_registry()
     ids = registry.select(",".join(names))
@@ -99,9 +100,9 @@ def prepare(names: list[str], data_dir: Path | None, raw_dir: Path | None) -> in
 def grade(cid: str, submission: Path, data_dir: Path | None, raw_dir: Path | None,
           variant: str | None, mlebench_repo: Path | None, kaggle: bool, as_json: bool) -> int:
     """Grade one file as a session would; exit 1 when it is invalid."""
-    from .data import PrepareError
+    from .data.store import PrepareError
     from .harness import competition_record
-    from .leaderboards import find_leaderboard
+    from .leaderboards.sources import find_leaderboard
 
     registry = builtin_registry()
     competition = _competition(registry, cid, variant)

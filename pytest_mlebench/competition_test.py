@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pytest_mlebench.gates import SessionGates
-from pytest_mlebench.verdict import validity_failure
+from pytest_mlebench.reporting.gates import SessionGates
+from pytest_mlebench.reporting.verdict import validity_failure
 
 pytestmark = pytest.mark.mlebench
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from .data import PreparedCompetition
-from .gates import SessionGates
+from .catalog.registry import Competition
+from .data.store import PreparedCompetition
 from .harness import Case, Harness
-from .registry import Competition
+from .reporting.gates import SessionGates
 from .runners.base import RunResult
 
 HARNESS_KEY = pytest.StashKey[Harness]()

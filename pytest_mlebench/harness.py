@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .data import DataStore, PreparedCompetition
+from .catalog.registry import Agent, Competition, Registry
+from .data.store import DataStore, PreparedCompetition
 from .fsutil import remove_tree
 from .grading.grader import Grader
 from .grading.record import new_record
 from .grading.report import grade_submission
-from .leaderboards import LeaderboardLookup, find_leaderboard
-from .leases import Leaser
+from .leaderboards.sources import LeaderboardLookup, find_leaderboard
 from .options import Settings
 from .provenance import agent_commit, gpu_model, host_cpus
-from .registry import Agent, Competition, Registry
 from .runners.base import Runner, RunResult, RunSpec
+from .runners.leases import Leaser
 
 RUN_FILE = "run.json"
 

@@ -2,7 +2,7 @@
 
 Implement them like any pytest hook (a function of that name in a conftest.py
 or an installed plugin). The built-in catalog, agents and runners register
-through these same hooks (see builtins.py), so a third party's entries are
+through these same hooks (see catalog/builtin.py), so a third party's entries are
 first-class: selectable with ``--competitions``, ``--agent`` and ``--runner``.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .registry import Registry
+    from .catalog.registry import Registry
 
 
 @pytest.hookspec

@@ -11,10 +11,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .data.kaggle import check_access
 from .harness import Harness
-from .kaggle_api import check_access
-from .leaderboards import mlebench_repo_problem
-from .leases import detect_gpus, parse_gpus
+from .leaderboards.sources import mlebench_repo_problem
+from .runners.leases import detect_gpus, parse_gpus
 
 #: Free disk below this is a problem whenever anything is still to prepare.
 MIN_FREE_BYTES = 2 * 1024**3

@@ -16,29 +16,30 @@ import pytest
 
 # Modules registered as plugins are used through their module object (fixtures.X),
 # never as names copied from them, so a re-imported module stays self-consistent.
-from . import __version__, builtins, fixtures
-from .data import DataStore, PreparedCompetition
-from .gates import (
+from . import __version__, fixtures
+from .catalog import builtin
+from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
+from .data.raw import RawSource, progress_for
+from .data.store import DataStore, PreparedCompetition
+from .grading.medals import LeaderboardError, load_leaderboard
+from .harness import Harness
+from .interrupts import install_sigterm_handler
+from .leaderboards.sources import candidates
+from .options import Settings
+from .preflight import preflight
+from .provenance import host_cpus
+from .reporting.collector import ResultCollector
+from .reporting.gates import (
     GateError,
     SessionGates,
     load_baseline,
     load_expectations,
     parse_fail_under,
 )
-from .grading.medals import LeaderboardError, load_leaderboard
-from .harness import Harness
-from .interrupts import install_sigterm_handler
-from .leaderboards import candidates
-from .leases import DevicePool, LeaseError, Leaser, default_lease_dir, parse_gpus
-from .options import Settings
-from .preflight import preflight
-from .progress import status_factory
-from .provenance import host_cpus
-from .rawdata import RawSource, progress_for
-from .registry import Agent, Registry, RegistryError, unknown_name_error
-from .results import ResultCollector
+from .reporting.progress import status_factory
+from .reporting.summary import append_markdown, markdown, render, write_json
 from .runners.base import Runner
-from .summary import append_markdown, markdown, render, write_json
+from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir, parse_gpus
 
 BUILTINS_NAME = "mlebench.builtins"
 TEST_MODULE = Path(__file__).with_name("competition_test.py")
@@ -48,7 +49,7 @@ def start(config: pytest.Config, settings: Settings) -> None:
     """Build the registry and harness, check every name, and register the session hooks."""
     pm = config.pluginmanager
     if not pm.is_blocked(BUILTINS_NAME) and not pm.has_plugin(BUILTINS_NAME):
-        pm.register(builtins, BUILTINS_NAME)
+        pm.register(builtin, BUILTINS_NAME)
     registry = Registry()
     pm.hook.pytest_mlebench_register_competitions(registry=registry)
     pm.hook.pytest_mlebench_register_agents(registry=registry)
@@ -90,7 +91,7 @@ def start(config: pytest.Config, settings: Settings) -> None:
     config.stash[fixtures.HARNESS_KEY] = harness
     install_sigterm_handler()
     if not workerinput and runner.name == "docker":
-        from .runners.docker import sweep_containers
+        from .runners.docker.runner import sweep_containers
 
         swept = sweep_containers(only_expired=True)
         if swept:
@@ -192,7 +193,7 @@ class MlebenchSession:
             Path(results_page).absolute().with_suffix(".mlebench.html") if results_page else None)
         self.pytest_html = None
         if results_page and self.html_page is not None:
-            from .html_report import PytestHtmlColumns
+            from .reporting.html import PytestHtmlColumns
 
             self.pytest_html = PytestHtmlColumns(self.html_page, Path(results_page).absolute())
             if not self.is_worker:
@@ -287,7 +288,7 @@ class MlebenchSession:
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             append_markdown(text, Path(os.environ["GITHUB_STEP_SUMMARY"]))
         if self.html_page is not None:
-            from .html_report import write_html
+            from .reporting.html import write_html
 
             write_html(self.html_page, [(f"{report['agent']} v{report['agent_version']}", report)],
                        graded_leaderboards(self.harness, report["competition_reports"]))

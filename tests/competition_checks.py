@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pytest_mlebench.builtins import catalog_root
-from pytest_mlebench.data import DataStore, PreparedCompetition
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.raw import RawSource
+from pytest_mlebench.data.store import DataStore, PreparedCompetition
 from pytest_mlebench.grading.validate import read_csv
-from pytest_mlebench.rawdata import RawSource
-from pytest_mlebench.registry import Competition
 
 #: Writes a competition's raw files, in Kaggle's layout, into a folder.
 MakeRaw = Callable[[Path, np.random.Generator], None]

@@ -10,7 +10,7 @@ import requests
 from docker.client import DockerClient
 from docker.errors import DockerException
 
-from pytest_mlebench.images import ImageError, ensure_base_image
+from pytest_mlebench.runners.docker.images import ImageError, ensure_base_image
 
 
 def require_docker() -> DockerClient:
@@ -33,6 +33,6 @@ def base_image(client: DockerClient) -> str:
     except ImageError:
         if shutil.which("mmdebstrap") is None:
             raise
-    from pytest_mlebench.docker.build_offline_base import build_offline_base
+    from pytest_mlebench.runners.docker.offline_base import build_offline_base
 
     return build_offline_base()

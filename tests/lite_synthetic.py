@@ -25,8 +25,8 @@ from PIL import Image
 from scipy.io import wavfile
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.builtins import catalog_root
-from pytest_mlebench.registry import Competition, read_id_list
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Competition, read_id_list
 
 #: Writes one competition's raw files into an existing, empty folder.
 Builder = Callable[[Path, np.random.Generator], None]

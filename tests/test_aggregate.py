@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pytest_mlebench.aggregate import COMPLETE_SEEDS, PAD_MISSING, aggregate
 from pytest_mlebench.grading.record import new_record
+from pytest_mlebench.reporting.aggregate import COMPLETE_SEEDS, PAD_MISSING, aggregate
 
 SPLITS = {"a": "lite", "b": "lite", "c": "medium", "d": "high"}
 LEVELS = ("invalid", "valid", "above median", "bronze", "silver", "gold")

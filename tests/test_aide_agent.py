@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 from llm_server import ScriptedLLM, ToolCall
 
+from pytest_mlebench.catalog.registry import Agent
 from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, score
-from pytest_mlebench.registry import Agent
 from pytest_mlebench.runners.base import Runner, RunResult, RunSpec
-from pytest_mlebench.runners.docker import DockerRunner
+from pytest_mlebench.runners.docker.runner import DockerRunner
 from pytest_mlebench.runners.local import LocalRunner
 
 AIDE_DIR = Path(resources.files("pytest_mlebench")) / "agents" / "aide"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from pytest_mlebench.compare import regressions
 from pytest_mlebench.grading.record import new_record
 from pytest_mlebench.grading.report import session_report
+from pytest_mlebench.reporting.compare import regressions
 
 LEVELS = ("invalid", "valid", "above median", "bronze", "silver", "gold")
 #: x and z: higher is better (an AUC); y: lower is better (an RMSE).

@@ -15,7 +15,7 @@ import psutil
 import pytest
 from waiting import agent_started, leases_free, start_session, wait_for
 
-from pytest_mlebench.registry import Agent
+from pytest_mlebench.catalog.registry import Agent
 from pytest_mlebench.runners.base import RunSpec
 from pytest_mlebench.runners.local import LocalRunner
 

@@ -1,7 +1,7 @@
 """The docker runner against the real engine: isolation, limits, time limit, validation, cleanup.
 
 The agents are small scripts written by the tests on top of the base image
-(built by pytest_mlebench.docker.build_offline_base when no registry is
+(built by pytest_mlebench.runners.docker.offline_base when no registry is
 reachable). When no daemon answers these tests skip, unless CI or
 MLEBENCH_REQUIRE_DOCKER is set: then that is a failure, as a skipped gate would
 be green in CI.
@@ -27,18 +27,18 @@ import pytest
 from docker.client import DockerClient
 from docker_helpers import require_docker
 
-from pytest_mlebench.images import ImageError, ensure_agent_image, resolve_base_source
+from pytest_mlebench.catalog.registry import Agent
 from pytest_mlebench.interrupts import install_sigterm_handler
-from pytest_mlebench.registry import Agent
 from pytest_mlebench.runners.base import RunResult, RunSpec
-from pytest_mlebench.runners.docker import (
+from pytest_mlebench.runners.docker.images import ImageError, ensure_agent_image, resolve_base_source
+from pytest_mlebench.runners.docker.runner import (
     LABEL,
     SESSION_LABEL,
     DockerRunner,
     extract_outputs,
     sweep_containers,
 )
-from pytest_mlebench.validation import ValidationServer
+from pytest_mlebench.runners.endpoint import ValidationServer
 
 SESSION = f"test-{secrets.token_hex(4)}"
 NEEDLE_A, NEEDLE_B = "mlebench-private-", secrets.token_hex(8)

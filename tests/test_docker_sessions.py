@@ -16,7 +16,7 @@ import pytest
 from docker_helpers import require_docker
 from waiting import agent_started, end_of, leases_free, start_session, wait_for
 
-from pytest_mlebench.runners.docker import SESSION_LABEL
+from pytest_mlebench.runners.docker.runner import SESSION_LABEL
 
 pytestmark = pytest.mark.docker
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pytest_mlebench.builtins import catalog_root
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Registry
 from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.registry import Registry
 
 REGISTRY = Registry()
 REGISTRY.add_catalog(catalog_root())

@@ -28,15 +28,15 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from pytest_mlebench import html_report
 from pytest_mlebench.__main__ import main as mlebench_main
-from pytest_mlebench.aggregate import aggregate
-from pytest_mlebench.builtins import catalog_root
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import read_id_list
 from pytest_mlebench.grading.medals import Leaderboard, award, load_leaderboard, thresholds
 from pytest_mlebench.grading.record import Level
 from pytest_mlebench.grading.report import session_report
-from pytest_mlebench.registry import read_id_list
-from pytest_mlebench.summary import write_json
+from pytest_mlebench.reporting import html as html_report
+from pytest_mlebench.reporting.aggregate import aggregate
+from pytest_mlebench.reporting.summary import write_json
 
 CATALOG = catalog_root()
 LITE = read_id_list(CATALOG / "splits" / "lite.txt")

@@ -22,9 +22,8 @@ from kaggle_server import (
     running_kaggle,
 )
 
-from pytest_mlebench.data import PreparedCompetition
-from pytest_mlebench.grading.medals import LEADERBOARD_COLUMNS, LFS_POINTER_PREFIX, load_leaderboard
-from pytest_mlebench.kaggle_api import (
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.kaggle import (
     KaggleError,
     check_access,
     download_competition,
@@ -32,13 +31,14 @@ from pytest_mlebench.kaggle_api import (
     format_problems,
     rules_url,
 )
-from pytest_mlebench.leaderboards import (
+from pytest_mlebench.data.store import PreparedCompetition
+from pytest_mlebench.grading.medals import LEADERBOARD_COLUMNS, LFS_POINTER_PREFIX, load_leaderboard
+from pytest_mlebench.leaderboards.sources import (
     KAGGLE_LEADERBOARD,
     find_leaderboard,
     mlebench_leaderboard,
     mlebench_repo_problem,
 )
-from pytest_mlebench.registry import Competition
 
 ARCHIVE = make_zip({"train.csv": b"id,y\n1,0\n2,1\n", "test.csv": b"id\n3\n"})
 #: 450 teams: more than two pages of the API's leaderboard.

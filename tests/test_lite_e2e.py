@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from lite_synthetic import write_raw_dir
 
-from pytest_mlebench.builtins import catalog_root
-from pytest_mlebench.registry import read_id_list
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import read_id_list
 
 pytestmark = pytest.mark.slow  # whole benchmark sessions over the 22 lite competitions
 

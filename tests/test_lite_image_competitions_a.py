@@ -41,9 +41,9 @@ from lite_synthetic import (
 )
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.prepare import images
 from pytest_mlebench.grading.validate import InvalidSubmission
-from pytest_mlebench.kaggle_prepare import images
-from pytest_mlebench.registry import Competition
 
 MAKERS: dict[str, Callable[[Path, np.random.Generator], None]] = {
     CACTUS: make_cactus, APTOS: make_aptos, DOG_BREED: make_dog_breed, DOGS_CATS: make_dogs_cats,

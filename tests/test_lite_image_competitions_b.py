@@ -42,8 +42,8 @@ from PIL import Image
 from scipy.stats import rankdata
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.data.prepare.images import RawImages
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
-from pytest_mlebench.kaggle_prepare.images import RawImages
 
 # -- the metrics, computed from their definitions ---------------------------------------------
 

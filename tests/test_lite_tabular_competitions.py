@@ -24,11 +24,11 @@ from lite_synthetic import BUILDERS, DEC, MAY, NOMAD, TAXI, Builder, geometry
 from sklearn import metrics as skm
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.catalog.registry import Competition, read_id_list
+from pytest_mlebench.data.prepare.tabular import split_positions, stream_split_csv
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
 from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission, read_csv
-from pytest_mlebench.kaggle_prepare.tabular import split_positions, stream_split_csv
-from pytest_mlebench.registry import Competition, read_id_list
 
 CATALOG = Path(__file__).resolve().parents[1] / "competitions"
 

@@ -35,10 +35,10 @@ from lite_synthetic import (
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.data.prepare import text_normalization
 from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
-from pytest_mlebench.kaggle_prepare import text_normalization
 
 # -- reading the prepared public side -------------------------------------------------------
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pytest_mlebench.builtins import catalog_root
-from pytest_mlebench.data import PreparedCompetition
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Registry, read_id_list
+from pytest_mlebench.data.store import PreparedCompetition
 from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.metrics import Metric
 from pytest_mlebench.grading.report import grade_submission
 from pytest_mlebench.grading.validate import GradingSpec
-from pytest_mlebench.leaderboards import find_leaderboard
-from pytest_mlebench.registry import Registry, read_id_list
+from pytest_mlebench.leaderboards.sources import find_leaderboard
 
 MANIFEST = Path(__file__).parent / "data" / "leaderboards-manifest.tsv"
 REGISTRY = Registry()

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from pytest_mlebench.builtins import catalog_root
-from pytest_mlebench.data import (
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Competition, read_id_list
+from pytest_mlebench.data.store import (
     ANSWERS,
     GENERATED_LEADERBOARD,
     DataStore,
@@ -27,7 +28,6 @@ from pytest_mlebench.data import (
 )
 from pytest_mlebench.grading.medals import Leaderboard, award, load_leaderboard
 from pytest_mlebench.grading.validate import read_csv, score
-from pytest_mlebench.registry import Competition, read_id_list
 
 ROOT = catalog_root()
 OFFLINE = read_id_list(ROOT / "splits" / "offline.txt")

@@ -13,11 +13,11 @@ import pytest
 from kaggle_server import FakeCompetition, KaggleServer, make_zip, running_kaggle
 from rich.console import Console
 
-from pytest_mlebench.data import DataStore, PrepareError
-from pytest_mlebench.kaggle_api import ArchiveError, check_access, format_problems
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.kaggle import ArchiveError, check_access, format_problems
+from pytest_mlebench.data.raw import RawDataError, RawSource, extract_archive, rich_progress
+from pytest_mlebench.data.store import DataStore, PrepareError
 from pytest_mlebench.options import Settings
-from pytest_mlebench.rawdata import RawDataError, RawSource, extract_archive, rich_progress
-from pytest_mlebench.registry import Competition
 
 CID = "spooky-author-identification"
 TRAIN = pd.DataFrame({"id": ["id1", "id2", "id3"], "text": ["a", "b", "c"], "author": ["EAP", "HPL", "MWS"]})

@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 from waiting import agent_started, end_of, leases_free, start_session, wait_for
 
-from pytest_mlebench.leases import DevicePool, Leaser, agent_locks
+from pytest_mlebench.runners.leases import DevicePool, Leaser, agent_locks
 
 
 def report(path: Path) -> dict:
@@ -117,7 +117,7 @@ def test_a_dead_holder_gives_its_lease_back(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", f"""
 from pathlib import Path
 import time
-from pytest_mlebench.leases import DevicePool, Leaser, agent_locks
+from pytest_mlebench.runners.leases import DevicePool, Leaser, agent_locks
 with Leaser(Path({str(tmp_path)!r}), [DevicePool("gpu", ("0",), 1)]).lease() as got:
     print(got, flush=True)
     time.sleep(600)

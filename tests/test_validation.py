@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from pytest_mlebench.validation import ValidationServer
+from pytest_mlebench.runners.endpoint import ValidationServer
 
 GOOD = b"id,target\n1,0.5\n2,0.25\n"
 BAD = b"id,prediction\n1,0.5\n"

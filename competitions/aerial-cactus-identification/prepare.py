@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.kaggle_prepare.audio import zip_clips
-from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.audio import zip_clips
+from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
 
 TEST_SIZE = 0.19
 SEED = 0

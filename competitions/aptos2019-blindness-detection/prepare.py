@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.kaggle_prepare.images import constant_submission, place_split, write_csv
+from pytest_mlebench.data.prepare.images import constant_submission, place_split, write_csv
 
 TEST_SIZE = 0.1
 SEED = 0

@@ -21,7 +21,7 @@ from numpy.dtypes import StringDType
 from PIL import Image
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.kaggle_prepare.images import RawImages, progress, write_once
+from pytest_mlebench.data.prepare.images import RawImages, progress, write_once
 
 TEST_SIZE = 0.2
 SEED = 0

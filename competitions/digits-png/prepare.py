@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 
-from pytest_mlebench.offline_data import prepare_offline
+from pytest_mlebench.data.offline import prepare_offline
 
 #: load_digits counts pixels on a 0..16 scale; PNG grayscale runs 0..255.
 SCALE = 255 / 16

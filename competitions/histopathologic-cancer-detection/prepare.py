@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, place_split, write_csv
+from pytest_mlebench.data.prepare.images import RawImages, constant_submission, place_split, write_csv
 
 SEED = 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, write_csv, write_once
+from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv, write_once
 
 ARCHIVE = "mlsp_contest_dataset"
 TEST_SHARE = 0.2

@@ -12,8 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pytest_mlebench.kaggle_prepare.tabular import DEFAULT_BLOCK_SIZE, stream_split_csv, write_test_files
-from pytest_mlebench.registry import Competition
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.prepare.tabular import DEFAULT_BLOCK_SIZE, stream_split_csv, write_test_files
 
 TEST_ROWS = 9914
 SEED = 0

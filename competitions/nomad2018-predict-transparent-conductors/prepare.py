@@ -13,14 +13,14 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from pytest_mlebench.kaggle_prepare.tabular import (
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.prepare.tabular import (
     read_text_csv,
     split_table,
     with_ids,
     write_csv,
     write_test_files,
 )
-from pytest_mlebench.registry import Competition
 
 TEST_SIZE = 0.1
 SEED = 0

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, progress, write_csv
+from pytest_mlebench.data.prepare.images import RawImages, constant_submission, progress, write_csv
 
 TEST_RECORDS = ("train00-2071.tfrec", "train06-2071.tfrec")
 TEST_COLUMNS = ["image_name", "patient_id", "sex", "age_approx", "anatom_site_general_challenge"]

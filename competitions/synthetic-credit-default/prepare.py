@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from pytest_mlebench.offline_data import prepare_offline
+from pytest_mlebench.data.offline import prepare_offline
 
 ROWS = 150_000
 FEATURES = 20

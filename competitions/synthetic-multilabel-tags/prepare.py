@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.datasets import make_multilabel_classification
 
-from pytest_mlebench.offline_data import prepare_offline
+from pytest_mlebench.data.offline import prepare_offline
 
 ROWS = 4_000
 WORDS = 20

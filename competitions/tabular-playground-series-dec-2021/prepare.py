@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_mlebench.kaggle_prepare.tabular import DEFAULT_BLOCK_SIZE, stream_split_csv, write_test_files
-from pytest_mlebench.registry import Competition
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.data.prepare.tabular import DEFAULT_BLOCK_SIZE, stream_split_csv, write_test_files
 
 TEST_SIZE = 0.1
 SEED = 0

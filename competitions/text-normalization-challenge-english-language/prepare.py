@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_mlebench.kaggle_prepare.text_normalization import prepare_text_normalization
+from pytest_mlebench.data.prepare.text_normalization import prepare_text_normalization
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:

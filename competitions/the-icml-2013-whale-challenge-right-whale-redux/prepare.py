@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pytest_mlebench.kaggle_prepare.audio import zip_clips
-from pytest_mlebench.kaggle_prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.audio import zip_clips
+from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
 
 #: A training clip's name: recording date, time, offset, index and label.
 CLIP = re.compile(r"(?P<date>\d{8})_[^/]*?_TRAIN\d+_(?P<label>[01])\.aif")

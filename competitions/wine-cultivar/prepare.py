@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.datasets import load_wine
 
-from pytest_mlebench.offline_data import prepare_offline
+from pytest_mlebench.data.offline import prepare_offline
 
 
 def prepare(raw: Path | None, public: Path, private: Path) -> None:

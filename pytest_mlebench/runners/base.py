@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ..registry import Agent
+from ..catalog.registry import Agent
 
 #: Outputs a runner collects into ``RunSpec.run_dir`` (same names as in the container).
 SUBMISSION_SUBDIR = "submission"

@@ -9,7 +9,7 @@ run on purpose (Ctrl-C) or died by SIGKILL: the switch then stops what it
 guards and exits.
 
 While it lives it also holds the lease locks of the run (``holds``: the agent
-locks of pytest_mlebench.leases), so the run's GPUs and cores are handed out
+locks of pytest_mlebench.runners.leases), so the run's GPUs and cores are handed out
 again only once its agent is gone, never while an orphan still uses them.
 
 Two jobs:
@@ -42,7 +42,7 @@ import psutil
 from filelock import FileLock
 
 from ..fsutil import remove_tree
-from ..leases import agent_locks
+from .leases import agent_locks
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36

@@ -23,9 +23,8 @@ from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 
+from ..catalog.registry import Agent
 from ..fsutil import copy_outputs, link_tree, make_read_only, remove_tree
-from ..registry import Agent
-from ..validation import ValidationServer
 from . import deadman
 from .base import (
     CODE_SUBDIR,
@@ -35,6 +34,7 @@ from .base import (
     RunResult,
     RunSpec,
 )
+from .endpoint import ValidationServer
 
 #: Variables kept from the parent environment: locale and nothing that names a secret.
 _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .grading.record import Level
+from ..grading.record import Level
 
 
 def validity_failure(record: Mapping[str, Any]) -> str | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .options import Settings
+from ..options import Settings
+from ..runners.local import LocalRunner
 from .registry import Registry
-from .runners.local import LocalRunner
 
 
 def catalog_root() -> Path:
@@ -32,7 +32,7 @@ def _local(settings: Settings) -> LocalRunner:
 
 
 def _docker(settings: Settings):
-    from .runners.docker import DockerRunner
+    from ..runners.docker.runner import DockerRunner
 
     return DockerRunner.from_settings(settings)
 

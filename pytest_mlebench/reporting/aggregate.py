@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .grading.record import attempt_id
+from ..grading.record import attempt_id
 
 #: The rates reported, named by the record field each one counts.
 RATE_FIELDS = ("valid_submission", "above_median", "any_medal", "gold_medal", "silver_medal", "bronze_medal")

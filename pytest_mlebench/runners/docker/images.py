@@ -41,7 +41,7 @@ from filelock import FileLock
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .registry import Agent
+from ...catalog.registry import Agent
 
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
 BASE_REPO = "mlebench-base"
@@ -51,7 +51,7 @@ OFFLINE_ROOTFS = "mlebench-rootfs:bookworm"
 PYTHON_VERSION = "3.11"
 BASE_IMAGE_ENV = "MLEBENCH_BASE_IMAGE"
 OFFLINE_SCRIPT_HINT = ("scripts/build-offline-base.sh (from an installed package: "
-                       "python -m pytest_mlebench.docker.build_offline_base)")
+                       "python -m pytest_mlebench.runners.docker.offline_base)")
 #: Left out of agent build contexts: caches that would change the hash without changing the agent.
 _IGNORED = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"}
 
@@ -119,7 +119,7 @@ def download_wheels(requirements: bytes, console: Console | None = None, no_deps
 
 
 def docker_resource(name: str) -> bytes:
-    return resources.files("pytest_mlebench").joinpath("docker", name).read_bytes()
+    return resources.files("pytest_mlebench").joinpath("runners", "docker", name).read_bytes()
 
 
 def content_key(context: Context, dockerfile: str, buildargs: Mapping[str, str], parent_id: str) -> str:

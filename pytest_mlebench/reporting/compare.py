@@ -20,8 +20,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ..grading.record import Level, attempt_id
 from .aggregate import Aggregate, Rate, aggregate
-from .grading.record import Level, attempt_id
 
 EXIT_OK, EXIT_REGRESSED, EXIT_USAGE, EXIT_NOT_COMPARABLE = 0, 1, 2, 3
 
@@ -349,8 +349,8 @@ def print_comparison(comparison: Comparison, before: Mapping[str, Any], after: M
 def write_html(comparison: Comparison, before: Mapping[str, Any], after: Mapping[str, Any],
                path: Path) -> None:
     """Both reports on one page, each competition's panel saying how B changed from A."""
-    from . import html_report
-    from .builtins import catalog_root
+    from ..catalog.builtin import catalog_root
+    from . import html as html_report
 
     changes: dict[str, list[html_report.Change]] = {}
     for row in comparison.rows:

@@ -30,8 +30,8 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from .grading.medals import LeaderboardError, load_leaderboard
-from .grading.record import Level
+from ..grading.medals import LeaderboardError, load_leaderboard
+from ..grading.record import Level
 
 #: Medal thresholds closer than this make a crowded leaderboard: MLE-bench rounds scores to
 #: 5 decimals, so a medal there hangs on the last digit (its known issue with the tabular
@@ -370,7 +370,7 @@ class Page:
             [
                 "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
                 f"<title>MLE-bench: {html.escape(title)}</title>",
-                f"<style>{(_ASSETS / 'html_report.css').read_text()}</style>",
+                f"<style>{(_ASSETS / 'html.css').read_text()}</style>",
                 f"<script>{get_plotlyjs()}</script></head><body>",
                 f"<header><h1>MLE-bench: {html.escape(title)}</h1>",
                 *(f"<p class='banner'>{html.escape(line)}</p>" for line in self.banner),
@@ -383,7 +383,7 @@ class Page:
                 *(self._panel(cid) for cid in self.competition_ids),
                 "</section></main>",
                 f"<script id='mlebench-data' type='application/json'>{payload}</script>",
-                f"<script>{(_ASSETS / 'html_report.js').read_text()}</script></body></html>",
+                f"<script>{(_ASSETS / 'html.js').read_text()}</script></body></html>",
             ]
         )
 

@@ -14,7 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .grading.record import attempt_id, medal_name
+from ..grading.record import attempt_id, medal_name
 
 
 def _pct(rate: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ on the host, and the base image is built from both without a registry.
 Every step is skipped when its result exists (keyed by content), so running it
 again, in CI or by hand, costs seconds. Usage::
 
-    python -m pytest_mlebench.docker.build_offline_base [--mirror URL]
+    python -m pytest_mlebench.runners.docker.offline_base [--mirror URL]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from docker.client import DockerClient
 from docker.errors import DockerException
 from rich.console import Console
 
-from pytest_mlebench.images import (
+from pytest_mlebench.runners.docker.images import (
     OFFLINE_ROOTFS,
     ImageError,
     build_lock,

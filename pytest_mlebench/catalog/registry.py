@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:  # grading loads pandas: imported when a grader is asked for
-    from .grading.grader import Grader
-    from .grading.validate import GradingSpec
+    from ..grading.grader import Grader
+    from ..grading.validate import GradingSpec
 
 LEADERBOARD_SOURCES = ("kaggle", "mlebench", "shipped", "generated", "none")
 
@@ -226,8 +226,8 @@ class Competition:
 
     def grading_spec(self) -> GradingSpec:
         """Which columns a submission has and how they are scored."""
-        from .grading.metrics import get_metric
-        from .grading.validate import GradingSpec
+        from ..grading.metrics import get_metric
+        from ..grading.validate import GradingSpec
 
         return GradingSpec(self.id_column, self.target_columns, get_metric(self.metric),
                            self.extra_columns, self.repeated_ids)
@@ -235,7 +235,7 @@ class Competition:
     def grader(self, answers_path: Path) -> Grader:
         """The competition's grader over these answers: the generic checks, then its grade.py
         (with its variant)."""
-        from .grading.grader import Grader
+        from ..grading.grader import Grader
 
         grade_fn = getattr(self.module("grade"), "grade", None)
         if grade_fn is not None and self.variant is not None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..grading.record import REQUIRE_LEVELS
 from .compare import regressions
-from .grading.record import REQUIRE_LEVELS
 from .verdict import requirement_failure
 
 #: ``--mlebench-fail-under`` names -> the aggregate rate they bound.

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from ..grading.record import RECORD_FIELDS, attempt_id
+from ..grading.report import session_report
 from .aggregate import aggregate
-from .grading.record import RECORD_FIELDS, attempt_id
-from .grading.report import session_report
 
 #: The rates of the headline, as ``<field>_rate: {mean, sem}`` in the session report.
 HEADLINE_RATES = ("valid_submission", "above_median", "any_medal")

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .data import ANSWERS, GENERATED_LEADERBOARD
-from .grading.metrics import Metric, get_metric
-from .ladder import constant_prediction, run_ladder, write_ladder_leaderboard
-from .registry import Competition
+from ..catalog.registry import Competition
+from ..grading.metrics import Metric, get_metric
+from ..leaderboards.ladder import constant_prediction, run_ladder, write_ladder_leaderboard
+from .store import ANSWERS, GENERATED_LEADERBOARD
 
 TEST_FRACTION = 0.2
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ..registry import Competition
+from ...catalog.registry import Competition
 
 #: Bytes of CSV parsed at a time when streaming. Arrow reads up to 32 blocks ahead of
 #: the consumer, so memory is a few dozen blocks whatever the file size; larger blocks

@@ -47,8 +47,14 @@ from docker.errors import DockerException, NotFound
 from docker.types import DeviceRequest, LogConfig, Mount
 from rich.console import Console
 
-from ..fsutil import remove_tree
-from ..images import (
+from ...catalog.registry import Agent
+from ...fsutil import remove_tree
+from ...options import Settings
+from .. import deadman
+from ..base import CODE_SUBDIR, LOGS_SUBDIR, SUBMISSION_SUBDIR, RunResult, RunSpec
+from ..endpoint import ValidationServer
+from ..local import STOP_GRACE_S, contract_env, validate_script
+from .images import (
     docker_resource,
     ensure_agent_image,
     ensure_base_image,
@@ -58,12 +64,6 @@ from ..images import (
     missing_base_message,
     wanted_base_source,
 )
-from ..options import Settings
-from ..registry import Agent
-from ..validation import ValidationServer
-from . import deadman
-from .base import CODE_SUBDIR, LOGS_SUBDIR, SUBMISSION_SUBDIR, RunResult, RunSpec
-from .local import STOP_GRACE_S, contract_env, validate_script
 
 LABEL = "pytest-mlebench"
 SESSION_LABEL = "pytest-mlebench.session"

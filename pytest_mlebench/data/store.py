@@ -27,9 +27,9 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .fsutil import remove_tree
-from .rawdata import RawDataError, RawSource
-from .registry import Competition
+from ..catalog.registry import Competition
+from ..fsutil import remove_tree
+from .raw import RawDataError, RawSource
 
 MANIFEST = "manifest.json"
 #: Size, mtime and inode of each file when it was last hashed (not part of the dataset version).

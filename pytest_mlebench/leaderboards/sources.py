@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import GENERATED_LEADERBOARD, PreparedCompetition
-from .grading.medals import LFS_POINTER_PREFIX, Leaderboard, LeaderboardError, load_leaderboard
-from .kaggle_api import KaggleError, download_leaderboard
-from .registry import Competition
+from ..catalog.registry import Competition
+from ..data.kaggle import KaggleError, download_leaderboard
+from ..data.store import GENERATED_LEADERBOARD, PreparedCompetition
+from ..grading.medals import LFS_POINTER_PREFIX, Leaderboard, LeaderboardError, load_leaderboard
 
 KAGGLE_LEADERBOARD = "leaderboard-kaggle.csv"
 

@@ -37,8 +37,8 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
-from .fsutil import remove_tree
-from .kaggle_api import ArchiveError, ByteReport, KaggleError, archive_members, download_competition
+from ..fsutil import remove_tree
+from .kaggle import ArchiveError, ByteReport, KaggleError, archive_members, download_competition
 
 if TYPE_CHECKING:
     import pytest

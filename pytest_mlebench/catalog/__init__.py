@@ -1,0 +1,1 @@
+"""Catalog: competitions, splits, agents and runners, registered through the plugin's hooks."""

@@ -1,0 +1,1 @@
+"""Data: Kaggle's raw files, offline data, and the prepared-data store; prepare helpers."""

@@ -1,0 +1,1 @@
+"""Leaderboards: MLE-bench's file format, where each comes from, generated ladders."""

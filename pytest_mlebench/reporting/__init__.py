@@ -1,0 +1,1 @@
+"""Reporting: collecting records, rates over seeds, gates, summaries and comparisons."""
