@@ -21,9 +21,9 @@ from .catalog import builtin
 from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
 from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
-from .grading.medals import LeaderboardError, load_leaderboard
 from .harness import Harness
 from .interrupts import install_sigterm_handler
+from .leaderboards.format import LeaderboardError, load_leaderboard
 from .leaderboards.sources import candidates
 from .options import Settings
 from .preflight import preflight

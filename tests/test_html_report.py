@@ -31,9 +31,10 @@ from PIL import Image
 from pytest_mlebench.__main__ import main as mlebench_main
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import read_id_list
-from pytest_mlebench.grading.medals import Leaderboard, award, load_leaderboard, thresholds
+from pytest_mlebench.grading.medals import award, thresholds
 from pytest_mlebench.grading.record import Level
 from pytest_mlebench.grading.report import session_report
+from pytest_mlebench.leaderboards.format import Leaderboard, load_leaderboard
 from pytest_mlebench.reporting import html as html_report
 from pytest_mlebench.reporting.aggregate import aggregate
 from pytest_mlebench.reporting.summary import write_json

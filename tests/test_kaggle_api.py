@@ -32,7 +32,7 @@ from pytest_mlebench.data.kaggle import (
     rules_url,
 )
 from pytest_mlebench.data.store import PreparedCompetition
-from pytest_mlebench.grading.medals import LEADERBOARD_COLUMNS, LFS_POINTER_PREFIX, load_leaderboard
+from pytest_mlebench.leaderboards.format import LEADERBOARD_COLUMNS, LFS_POINTER_PREFIX, load_leaderboard
 from pytest_mlebench.leaderboards.sources import (
     KAGGLE_LEADERBOARD,
     find_leaderboard,

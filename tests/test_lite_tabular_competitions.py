@@ -26,9 +26,10 @@ from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.registry import Competition, read_id_list
 from pytest_mlebench.data.prepare.tabular import split_positions, stream_split_csv
-from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
+from pytest_mlebench.grading.medals import award
 from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission, read_csv
+from pytest_mlebench.leaderboards.format import load_leaderboard, write_leaderboard
 
 CATALOG = Path(__file__).resolve().parents[1] / "competitions"
 

@@ -37,8 +37,9 @@ from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare import text_normalization
 from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.grading.medals import award, load_leaderboard, write_leaderboard
+from pytest_mlebench.grading.medals import award
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
+from pytest_mlebench.leaderboards.format import load_leaderboard, write_leaderboard
 
 # -- reading the prepared public side -------------------------------------------------------
 

@@ -9,14 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pytest_mlebench.grading.medals import (
+from pytest_mlebench.grading.medals import award, medal_positions, thresholds
+from pytest_mlebench.leaderboards.format import (
     LEADERBOARD_COLUMNS,
     Leaderboard,
     LeaderboardError,
-    award,
     load_leaderboard,
-    medal_positions,
-    thresholds,
     write_leaderboard,
 )
 

@@ -26,8 +26,9 @@ from pytest_mlebench.data.store import (
     PreparedCompetition,
     build_manifest,
 )
-from pytest_mlebench.grading.medals import Leaderboard, award, load_leaderboard
+from pytest_mlebench.grading.medals import award
 from pytest_mlebench.grading.validate import read_csv, score
+from pytest_mlebench.leaderboards.format import Leaderboard, load_leaderboard
 
 ROOT = catalog_root()
 OFFLINE = read_id_list(ROOT / "splits" / "offline.txt")

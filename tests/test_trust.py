@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from kaggle_server import TOKEN, USER, FakeCompetition, KaggleServer, make_zip
 
-from pytest_mlebench.grading.medals import LFS_POINTER_PREFIX
+from pytest_mlebench.leaderboards.format import LFS_POINTER_PREFIX
 
 KAGGLE_ID = "kag-comp"
 PROVENANCE = ("plugin_version", "agent", "agent_version", "runner", "time_limit_s", "host_cpus",

@@ -265,7 +265,7 @@ def download_leaderboard(competition_id: str, dest: Path) -> Path:
     """
     from kagglesdk.competitions.types.competition_api_service import ApiGetLeaderboardRequest
 
-    from ..grading.medals import LEADERBOARD_COLUMNS
+    from ..leaderboards.format import LEADERBOARD_COLUMNS
 
     api = _api()
     rows: list[dict[str, Any]] = []

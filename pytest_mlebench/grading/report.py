@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..leaderboards.format import Leaderboard
 from .grader import Grader
-from .medals import Leaderboard, award, thresholds
+from .medals import award, thresholds
 from .metrics import Metric
 from .record import MEDAL_FIELDS, THRESHOLD_FIELDS
 from .validate import InvalidSubmission

@@ -73,8 +73,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from threadpoolctl import threadpool_limits
 
-from ..grading.medals import write_leaderboard
 from ..grading.metrics import Metric
+from .format import write_leaderboard
 
 SEED = 0
 FRACTIONS = (0.05, 0.1, 0.25, 0.5, 1.0)

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..catalog.registry import Competition
 from ..data.kaggle import KaggleError, download_leaderboard
 from ..data.store import GENERATED_LEADERBOARD, PreparedCompetition
-from ..grading.medals import LFS_POINTER_PREFIX, Leaderboard, LeaderboardError, load_leaderboard
+from .format import LFS_POINTER_PREFIX, Leaderboard, LeaderboardError, load_leaderboard
 
 KAGGLE_LEADERBOARD = "leaderboard-kaggle.csv"
 

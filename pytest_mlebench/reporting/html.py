@@ -30,8 +30,8 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from ..grading.medals import LeaderboardError, load_leaderboard
 from ..grading.record import Level
+from ..leaderboards.format import LeaderboardError, load_leaderboard
 
 #: Medal thresholds closer than this make a crowded leaderboard: MLE-bench rounds scores to
 #: 5 decimals, so a medal there hangs on the last digit (its known issue with the tabular
