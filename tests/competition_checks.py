@@ -1,7 +1,7 @@
 """What the lite competitions' tests share: one prepared case, preparing them all, broken samples.
 
-Imported by the competition test modules (``from competition_checks import ...``),
-as tests/lite_synthetic.py is.
+Imported by the competition test modules (``from competition_checks import ...``). Their raw
+folders are made by each competition's own synthetic.py (``synthetic(cid).build``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,13 @@ MakeRaw = Callable[[Path, np.random.Generator], None]
 #: MLE-bench's (Kaggle's) names for a sample submission: sample_submission.csv,
 #: sampleSubmission.csv, sample_submission_null.csv, en_sample_submission_2.csv.zip.
 SAMPLE_NAME = re.compile(r"([a-z]+_)?sample_?submission(_\w+)?\.csv(\.zip)?", re.IGNORECASE)
+
+
+def synthetic(competition_id: str) -> ModuleType:
+    """The built-in competition's synthetic.py: its ``build(raw, rng)`` and the names it shares."""
+    module = Competition.from_folder(catalog_root() / competition_id).module("synthetic")
+    assert module is not None, f"{competition_id} has no synthetic.py"
+    return module
 
 
 def sample_submission(public: Path) -> Path:

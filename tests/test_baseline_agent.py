@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from lite_synthetic import aiff_bytes, image_bytes, wav_bytes, write_file, write_zip
 from PIL import Image
 from sklearn.datasets import (
     load_digits,
@@ -31,6 +30,8 @@ from sklearn.metrics import (
     roc_auc_score,
     root_mean_squared_error,
 )
+
+from pytest_mlebench.data.synthetic import aiff_bytes, image_bytes, wav_bytes, write_file, write_zip
 
 AGENT_DIR = Path(__file__).resolve().parents[1] / "pytest_mlebench" / "agents" / "baseline"
 

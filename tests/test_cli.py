@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lite_synthetic import TAXI, make_taxi
+from competition_checks import synthetic
+
+TAXI = "new-york-city-taxi-fare-prediction"
 
 
 def cli(*args: str | Path, check: int | None = 0) -> subprocess.CompletedProcess[str]:
@@ -27,7 +29,7 @@ def taxi(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A raw folder of synthetic Kaggle files for the taxi competition, and a data dir."""
     root = tmp_path_factory.mktemp("cli")
     (root / "raw" / TAXI).mkdir(parents=True)
-    make_taxi(root / "raw" / TAXI, np.random.default_rng(0))
+    synthetic(TAXI).build(root / "raw" / TAXI, np.random.default_rng(0))
     return root / "raw", root / "data"
 
 

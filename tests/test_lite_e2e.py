@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
-from lite_synthetic import write_raw_dir
 
 from pytest_mlebench.catalog.builtin import catalog_root
-from pytest_mlebench.catalog.registry import read_id_list
+from pytest_mlebench.catalog.registry import Competition, read_id_list
+from pytest_mlebench.data.synthetic import build_raw
 
 pytestmark = pytest.mark.slow  # whole benchmark sessions over the 22 lite competitions
 
@@ -25,7 +25,10 @@ LITE = read_id_list(catalog_root() / "splits" / "lite.txt")
 
 @pytest.fixture(scope="module")
 def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_raw_dir(tmp_path_factory.mktemp("lite-raw"))
+    root = tmp_path_factory.mktemp("lite-raw")
+    for cid in LITE:
+        build_raw(Competition.from_folder(catalog_root() / cid), root)
+    return root
 
 
 @pytest.fixture(scope="module")

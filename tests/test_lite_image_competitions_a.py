@@ -1,6 +1,6 @@
 """Six image competitions of the lite split, prepared from Kaggle-shaped raw folders.
 
-Each raw folder is made by lite_synthetic.py in Kaggle's layout (its file names and
+Each raw folder is made by the competition's synthetic.py in Kaggle's layout (its file names and
 columns, zipped where Kaggle zips, a few dozen tiny images drawn with numpy and saved
 with Pillow) and prepared through the real DataStore. The checks are what a user relies on: the
 agent's side holds no answers, the sample submission is valid, the truth scores best,
@@ -22,33 +22,24 @@ from typing import IO
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all
-from lite_synthetic import (
-    APTOS,
-    CACTUS,
-    DOG_BREED,
-    DOGS_CATS,
-    HISTO,
-    LEAF,
-    make_aptos,
-    make_cactus,
-    make_dog_breed,
-    make_dogs_cats,
-    make_histo,
-    make_leaf,
-    target_columns,
-    write_folder,
-)
+from competition_checks import Prepared, prepare_all, synthetic
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.prepare import images
+from pytest_mlebench.data.synthetic import write_folder
 from pytest_mlebench.grading.validate import InvalidSubmission
 
+CACTUS = "aerial-cactus-identification"
+APTOS = "aptos2019-blindness-detection"
+DOG_BREED = "dog-breed-identification"
+DOGS_CATS = "dogs-vs-cats-redux-kernels-edition"
+HISTO = "histopathologic-cancer-detection"
+LEAF = "leaf-classification"
+
 MAKERS: dict[str, Callable[[Path, np.random.Generator], None]] = {
-    CACTUS: make_cactus, APTOS: make_aptos, DOG_BREED: make_dog_breed, DOGS_CATS: make_dogs_cats,
-    HISTO: make_histo, LEAF: make_leaf,
-}
+    cid: synthetic(cid).build for cid in (CACTUS, APTOS, DOG_BREED, DOGS_CATS, HISTO, LEAF)}
 
 
 # -- MLE-bench's split, computed here from the raw files ------------------------------------
@@ -115,7 +106,7 @@ def expect_aptos(raw: Path) -> Expected:
 
 
 def expect_dog_breed(raw: Path) -> Expected:
-    breeds = target_columns(DOG_BREED)
+    breeds = list(Competition.from_folder(catalog_root() / DOG_BREED).target_columns)
     train, test = train_test_split(_text_csv(raw / "labels.csv"), test_size=0.1, random_state=0)
     return Expected(
         {"public/labels.csv": _as_text(train),
@@ -160,7 +151,7 @@ def expect_histo(raw: Path) -> Expected:
 
 
 def expect_leaf(raw: Path) -> Expected:
-    species = target_columns(LEAF)
+    species = list(Competition.from_folder(catalog_root() / LEAF).target_columns)
     train, test = train_test_split(_text_csv(raw / "train.csv.zip"), test_size=0.1, random_state=0)
     return Expected(
         {"public/train.csv": _as_text(train), "public/test.csv": _as_text(test.drop(columns="species")),

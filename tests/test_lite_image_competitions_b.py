@@ -1,6 +1,6 @@
 """Six image and audio competitions of the lite split, prepared from Kaggle-shaped raw folders.
 
-Each raw folder is made by lite_synthetic.py in Kaggle's layout (tiny PNG, JPEG and BMP
+Each raw folder is made by the competition's synthetic.py in Kaggle's layout (tiny PNG, JPEG and BMP
 images, short WAV and AIFF clips, TFRecord files, nested zips where Kaggle nests them)
 and prepared through the real DataStore. The checks are what a user relies on: the
 agent's side holds no answers, the shipped sample submission is valid, the truth scores
@@ -24,26 +24,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import SAMPLE_NAME, Prepared, prepare_all
-from lite_synthetic import (
-    PLANT_LABELS,
-    RANZCR_LABELS,
-    SIIM_TEST_RECORDS,
-    WHALE_DAYS,
-    make_denoising,
-    make_mlsp,
-    make_plant,
-    make_ranzcr,
-    make_siim,
-    make_whale,
-    siim_records,
-)
+from competition_checks import SAMPLE_NAME, Prepared, prepare_all, synthetic
 from PIL import Image
 from scipy.stats import rankdata
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare.images import RawImages
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
+
+PLANT_LABELS = synthetic("plant-pathology-2020-fgvc7").LABELS
+RANZCR_LABELS = synthetic("ranzcr-clip-catheter-line-classification").LABELS
+SIIM = synthetic("siim-isic-melanoma-classification")
+SIIM_TEST_RECORDS, siim_records = SIIM.TEST_RECORDS, SIIM.records
+WHALE_DAYS = synthetic("the-icml-2013-whale-challenge-right-whale-redux").DAYS
 
 # -- the metrics, computed from their definitions ---------------------------------------------
 
@@ -67,26 +60,25 @@ def _rmse(truth: pd.DataFrame, scores: pd.DataFrame) -> float:
 
 @dataclass(frozen=True)
 class Case:
-    make_raw: Callable[[Path, np.random.Generator], None]
     #: The metric from its definition: (truth, predictions) with the target columns, rows aligned
     #: (a mean over one column is that column's value).
     metric: Callable[[pd.DataFrame, pd.DataFrame], float]
 
 
 CASES = {
-    "denoising-dirty-documents": Case(make_denoising, _rmse),
-    "mlsp-2013-birds": Case(make_mlsp, _mean_auc),
-    "plant-pathology-2020-fgvc7": Case(make_plant, _mean_auc),
-    "ranzcr-clip-catheter-line-classification": Case(make_ranzcr, _mean_auc),
-    "siim-isic-melanoma-classification": Case(make_siim, _mean_auc),
-    "the-icml-2013-whale-challenge-right-whale-redux": Case(make_whale, _mean_auc),
+    "denoising-dirty-documents": Case(_rmse),
+    "mlsp-2013-birds": Case(_mean_auc),
+    "plant-pathology-2020-fgvc7": Case(_mean_auc),
+    "ranzcr-clip-catheter-line-classification": Case(_mean_auc),
+    "siim-isic-melanoma-classification": Case(_mean_auc),
+    "the-icml-2013-whale-challenge-right-whale-redux": Case(_mean_auc),
 }
 
 
 @pytest.fixture(scope="module")
 def prepared_all(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Prepared]:
     return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {cid: case.make_raw for cid, case in CASES.items()})
+                       {cid: synthetic(cid).build for cid in CASES})
 
 
 @pytest.fixture(params=list(CASES))

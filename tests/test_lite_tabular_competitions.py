@@ -1,6 +1,6 @@
 """The four tabular competitions of the lite split, prepared from Kaggle-shaped raw files.
 
-Each raw folder is made by lite_synthetic.py with the file names and columns of
+Each raw folder is made by the competition's synthetic.py with the file names and columns of
 Kaggle's download (tiny made-up rows, zipped where Kaggle zips). The tests state what
 users rely on: the agent's side holds no answers, the split holds out exactly
 MLE-bench's rows, scores agree with MLE-bench's graders, malformed files are refused
@@ -20,18 +20,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lite_synthetic import BUILDERS, DEC, MAY, NOMAD, TAXI, Builder, geometry
+from competition_checks import synthetic
 from sklearn import metrics as skm
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.registry import Competition, read_id_list
 from pytest_mlebench.data.prepare.tabular import split_positions, stream_split_csv
+from pytest_mlebench.data.synthetic import Builder
 from pytest_mlebench.grading.medals import award
 from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission, read_csv
 from pytest_mlebench.leaderboards.format import load_leaderboard, write_leaderboard
 
 CATALOG = Path(__file__).resolve().parents[1] / "competitions"
+
+TAXI = "new-york-city-taxi-fare-prediction"
+NOMAD = "nomad2018-predict-transparent-conductors"
+DEC = "tabular-playground-series-dec-2021"
+MAY = "tabular-playground-series-may-2022"
 
 #: MLE-bench's splits (its prepare.py files): train_test_split(test_size=..., random_state=0).
 MLEBENCH_TEST_SIZE: dict[str, int | float] = {TAXI: 9914, NOMAD: 0.1, DEC: 0.1, MAY: 100_000}
@@ -43,7 +49,7 @@ STREAM_BLOCK_SIZE = 1 << 13
 rng = np.random.default_rng
 
 
-RAW_BUILDERS: dict[str, Builder] = {cid: BUILDERS[cid] for cid in (TAXI, NOMAD, DEC, MAY)}
+RAW_BUILDERS: dict[str, Builder] = {cid: synthetic(cid).build for cid in (TAXI, NOMAD, DEC, MAY)}
 
 
 def raw_train(competition_id: str, raw: Path) -> pd.DataFrame:
@@ -155,7 +161,7 @@ def test_nomad_geometries_follow_their_renumbered_material(prepare_once: Callabl
         for new_id, *vectors in rows[["id", *lattice]].itertuples(index=False):
             old_id = int(old_ids.loc[tuple(vectors)])
             placed = (prepared.public / side / new_id / "geometry.xyz").read_bytes()
-            assert placed == geometry("train", old_id)
+            assert placed == synthetic(NOMAD).geometry("train", old_id)
 
 
 # -- the split -----------------------------------------------------------------------------------

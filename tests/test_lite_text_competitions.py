@@ -1,6 +1,6 @@
 """The six text competitions of the lite split, prepared from Kaggle-shaped raw folders.
 
-Each raw folder is made by lite_synthetic.py with Kaggle's file names and columns
+Each raw folder is made by the competition's synthetic.py with Kaggle's file names and columns
 (tiny made-up rows, zipped where Kaggle zips) and prepared through the real DataStore. The
 checks are what a user relies on: the agent's side holds no answers, the shipped
 sample submission is valid, the truth scores best, a malformed file is refused
@@ -22,16 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all
-from lite_synthetic import (
-    JIGSAW_LABELS,
-    PIZZA_TEST_FIELDS,
-    make_insults,
-    make_jigsaw,
-    make_pizza,
-    make_spooky,
-    make_text_normalization,
-)
+from competition_checks import Prepared, prepare_all, synthetic
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -40,6 +31,9 @@ from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.medals import award
 from pytest_mlebench.grading.validate import InvalidSubmission, read_csv, score
 from pytest_mlebench.leaderboards.format import load_leaderboard, write_leaderboard
+
+JIGSAW_LABELS = synthetic("jigsaw-toxic-comment-classification-challenge").LABELS
+PIZZA_TEST_FIELDS = synthetic("random-acts-of-pizza").TEST_FIELDS
 
 # -- reading the prepared public side -------------------------------------------------------
 
@@ -53,7 +47,6 @@ def _json(path: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Case:
-    make_raw: Callable[[Path, np.random.Generator], None]
     #: The public test file and how to read it into a frame.
     test_file: str
     read_test: Callable[[Path], pd.DataFrame]
@@ -65,16 +58,16 @@ class Case:
 
 AUC_BOARD = tuple(np.linspace(0.98, 0.6, 20))
 CASES = {
-    "detecting-insults-in-social-commentary": Case(make_insults, "test.csv", _csv, ("Insult",), AUC_BOARD),
+    "detecting-insults-in-social-commentary": Case("test.csv", _csv, ("Insult",), AUC_BOARD),
     "jigsaw-toxic-comment-classification-challenge": Case(
-        make_jigsaw, "test.csv", _csv, tuple(JIGSAW_LABELS), AUC_BOARD),
-    "random-acts-of-pizza": Case(make_pizza, "test.json", _json, ("requester_received_pizza",), AUC_BOARD),
+        "test.csv", _csv, tuple(JIGSAW_LABELS), AUC_BOARD),
+    "random-acts-of-pizza": Case("test.json", _json, ("requester_received_pizza",), AUC_BOARD),
     "spooky-author-identification": Case(
-        make_spooky, "test.csv", _csv, ("author",), tuple(np.linspace(0.2, 1.0, 20))),
+        "test.csv", _csv, ("author",), tuple(np.linspace(0.2, 1.0, 20))),
     "text-normalization-challenge-english-language": Case(
-        make_text_normalization("en"), "en_test_2.csv.zip", _csv, ("class", "after"), AUC_BOARD),
+        "en_test_2.csv.zip", _csv, ("class", "after"), AUC_BOARD),
     "text-normalization-challenge-russian-language": Case(
-        make_text_normalization("ru"), "ru_test_2.csv.zip", _csv, ("class", "after"), AUC_BOARD),
+        "ru_test_2.csv.zip", _csv, ("class", "after"), AUC_BOARD),
 }
 
 
@@ -84,7 +77,7 @@ def prepared_all(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Prepared
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(text_normalization, "CHUNK_ROWS", 37)
         return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                           {cid: case.make_raw for cid, case in CASES.items()})
+                           {cid: synthetic(cid).build for cid in CASES})
 
 
 @pytest.fixture(params=list(CASES))
