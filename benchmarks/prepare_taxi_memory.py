@@ -42,7 +42,7 @@ raw, public, private = Path(raw), Path(public), Path(private)
 import numpy, pandas, pyarrow
 from sklearn.model_selection import train_test_split
 from pytest_mlebench.catalog.registry import Competition
-prepare = Competition.from_folder(Path({catalog!r}) / {competition!r}).module("prepare").prepare
+prepare = Competition.from_folder(Path({catalog!r}) / {competition!r}).prepare_into
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 if way == "streamed":

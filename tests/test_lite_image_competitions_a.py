@@ -27,7 +27,7 @@ from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
-from pytest_mlebench.data.prepare import images
+from pytest_mlebench.data.prepare import files, images
 from pytest_mlebench.data.synthetic import write_folder
 from pytest_mlebench.grading.validate import InvalidSubmission
 
@@ -334,7 +334,7 @@ def test_interrupted_prepare_resumes_to_identical_bytes(
     def crash_after_five(self: images.RawImages, key: str, dest: Path) -> None:
         calls["n"] += 1
         if calls["n"] > 5:
-            images.partial_path(dest).write_bytes(b"half a file")
+            files.partial_path(dest).write_bytes(b"half a file")
             raise KeyboardInterrupt
         put(self, key, dest)
 
@@ -414,10 +414,10 @@ def test_write_once_shows_a_file_only_complete_and_never_rewrites_it(tmp_path: P
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        images.write_once(path, half_then_crash)
+        files.write_once(path, half_then_crash)
     assert list(path.parent.iterdir()) == []
-    images.write_once(path, lambda tmp: tmp.write_text("id,label\n1,0\n"))
-    images.write_once(path, lambda tmp: tmp.write_text("something else\n"))
+    files.write_once(path, lambda tmp: tmp.write_text("id,label\n1,0\n"))
+    files.write_once(path, lambda tmp: tmp.write_text("something else\n"))
     assert path.read_text() == "id,label\n1,0\n"
 
 
@@ -431,6 +431,6 @@ def test_link_or_copy_copies_where_no_link_can_be_made(
         raise OSError(18, "Invalid cross-device link")
 
     monkeypatch.setattr(images.os, "link", other_filesystem)
-    images.link_or_copy(source, tmp_path / "b.jpg")
+    files.link_or_copy(source, tmp_path / "b.jpg")
     copied = tmp_path / "b.jpg"
     assert copied.read_bytes() == b"jpeg bytes" and copied.stat().st_ino != source.stat().st_ino

@@ -95,10 +95,8 @@ def prepare_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pr
             for folder in (raw, public, private):
                 folder.mkdir()
             RAW_BUILDERS[competition_id](raw, rng(0))
-            module = competition.module("prepare")
-            assert module is not None
             streamed = {"block_size": STREAM_BLOCK_SIZE} if competition_id in (TAXI, DEC) else {}
-            module.prepare(raw, public, private, **streamed)
+            competition.prepare_into(raw, public, private, **streamed)
             done[competition_id] = Prepared(competition, raw, public, private)
         return done[competition_id]
 

@@ -15,7 +15,9 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare.audio import zip_clips
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.19
 SEED = 0
@@ -31,4 +33,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
 
     write_csv(train, public / "train.csv")
     write_csv(constant_submission(test["id"], ["has_cactus"], 0.5), public / "sample_submission.csv")
-    write_csv(test, private / "answers.csv")
+    write_csv(test, private / ANSWERS)

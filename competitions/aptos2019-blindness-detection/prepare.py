@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import constant_submission, place_split, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import place_split
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -29,4 +31,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     write_csv(train, public / "train.csv")
     write_csv(test.drop(columns="diagnosis"), public / "test.csv")
     write_csv(constant_submission(test["id_code"], ["diagnosis"], 0), public / "sample_submission.csv")
-    write_csv(test[["id_code", "diagnosis"]], private / "answers.csv")
+    write_csv(test[["id_code", "diagnosis"]], private / ANSWERS)

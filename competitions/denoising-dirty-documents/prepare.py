@@ -21,7 +21,9 @@ from numpy.dtypes import StringDType
 from PIL import Image
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import RawImages, progress, write_once
+from pytest_mlebench.data.prepare.files import progress, write_once
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.2
 SEED = 0
@@ -65,5 +67,5 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         noisy.place({key: public / side / key for side, key in sides}, "placing noisy pages")
         clean.place({key: public / "train_cleaned" / key for key in train}, "placing clean training pages")
         held_out = sorted(test)
-        _write_per_pixel(private / "answers.csv", clean, held_out, lambda levels: INTENSITIES[levels])
+        _write_per_pixel(private / ANSWERS, clean, held_out, lambda levels: INTENSITIES[levels])
         _write_per_pixel(public / "sampleSubmission.csv", clean, held_out, lambda _levels: "1")

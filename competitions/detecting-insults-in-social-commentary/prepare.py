@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from pytest_mlebench.data.prepare.files import write_csv
+from pytest_mlebench.data.store import ANSWERS
+
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
     shutil.copyfile(raw / "train.csv", public / "train.csv")
     # As text: blank dates stay blank and comments are not reinterpreted.
     test = pd.read_csv(raw / "test_with_solutions.csv", dtype=str, keep_default_na=False)
-    test[["Date", "Comment"]].to_csv(public / "test.csv", index=False)
-    test[["Insult", "Date", "Comment"]].assign(Insult=0).to_csv(
-        public / "sample_submission_null.csv", index=False)
-    test[["Insult", "Date", "Comment"]].to_csv(private / "answers.csv", index=False)
+    write_csv(test[["Date", "Comment"]], public / "test.csv")
+    write_csv(test[["Insult", "Date", "Comment"]].assign(Insult=0), public / "sample_submission_null.csv")
+    write_csv(test[["Insult", "Date", "Comment"]], private / ANSWERS)

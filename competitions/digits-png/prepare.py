@@ -8,15 +8,16 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.offline import prepare_offline
 
 #: load_digits counts pixels on a 0..16 scale; PNG grayscale runs 0..255.
 SCALE = 255 / 16
 
 
-def prepare(raw: Path | None, public: Path, private: Path) -> None:
+def prepare(raw: Path | None, public: Path, private: Path, *, competition: Competition) -> None:
     """``raw`` is unused: the images ship with scikit-learn."""
     digits = load_digits()
     images = np.round(digits.images * SCALE).astype(np.uint8)
     labels = pd.DataFrame({"label": digits.target})
-    prepare_offline(Path(__file__).parent, public, private, labels, images=images)
+    prepare_offline(competition, public, private, labels, images=images)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import constant_submission, one_hot, place_split, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, one_hot, write_csv
+from pytest_mlebench.data.prepare.images import place_split
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -30,4 +32,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
 
     write_csv(train, public / "labels.csv")
     write_csv(constant_submission(test["id"], breeds, 1 / len(breeds)), public / "sample_submission.csv")
-    write_csv(answers, private / "answers.csv")
+    write_csv(answers, private / ANSWERS)

@@ -17,7 +17,9 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare.audio import zip_clips
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -51,4 +53,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     ids = pd.Series(range(1, len(test) + 1), name="id")
     write_csv(constant_submission(ids, ["label"], 0.5), public / "sample_submission.csv")
     labels = [int(_animal(name) == "dog") for name in test]
-    write_csv(pd.DataFrame({"id": ids, "label": labels}), private / "answers.csv")
+    write_csv(pd.DataFrame({"id": ids, "label": labels}), private / ANSWERS)

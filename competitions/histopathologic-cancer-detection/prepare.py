@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, place_split, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages, place_split
+from pytest_mlebench.data.store import ANSWERS
 
 SEED = 0
 
@@ -33,4 +35,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
 
     write_csv(train, public / "train_labels.csv")
     write_csv(constant_submission(test["id"], ["label"], 0), public / "sample_submission.csv")
-    write_csv(test, private / "answers.csv")
+    write_csv(test, private / ANSWERS)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pytest_mlebench.data.prepare.files import write_csv
+from pytest_mlebench.data.store import ANSWERS
+
 LABELS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 
 
@@ -26,5 +29,5 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     ignored = truth[LABELS].eq(-1).all(axis=1)
     truth.loc[ignored, LABELS] = 0
     truth["scored"] = (~ignored).astype(int)
-    truth[["id", *LABELS, "scored"]].to_csv(private / "answers.csv", index=False)
-    truth[["id"]].assign(**dict.fromkeys(LABELS, 0.5)).to_csv(public / "sample_submission.csv", index=False)
+    write_csv(truth[["id", *LABELS, "scored"]], private / ANSWERS)
+    write_csv(truth[["id"]].assign(**dict.fromkeys(LABELS, 0.5)), public / "sample_submission.csv")

@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, one_hot, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, one_hot, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -34,4 +36,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     write_csv(train, public / "train.csv")
     write_csv(test.drop(columns="species"), public / "test.csv")
     write_csv(constant_submission(test["id"], species, 1 / len(species)), public / "sample_submission.csv")
-    write_csv(answers, private / "answers.csv")
+    write_csv(answers, private / ANSWERS)

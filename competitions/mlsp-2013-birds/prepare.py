@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv, write_once
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv, write_once
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 ARCHIVE = "mlsp_contest_dataset"
 TEST_SHARE = 0.2
@@ -107,6 +109,6 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         raise ValueError(f"rec_labels_test_hidden.txt has no line for test recordings {missing[:3]}")
     answers = [(100 * rec + s, int(s in present)) for rec, present in truth.items() if rec in held_out
                for s in range(SPECIES)]
-    write_csv(pd.DataFrame(answers, columns=["Id", "Probability"]), private / "answers.csv")
+    write_csv(pd.DataFrame(answers, columns=["Id", "Probability"]), private / ANSWERS)
     ids = pd.Series([100 * rec + s for rec in test_ids for s in range(SPECIES)], name="Id")
     write_csv(constant_submission(ids, ["Probability"], 0), public / "sample_submission.csv")

@@ -21,8 +21,9 @@ SEED = 0
 SAMPLE = {"fare_amount": "11.35"}
 
 
-def prepare(raw: Path, public: Path, private: Path, block_size: int = DEFAULT_BLOCK_SIZE) -> None:
+def prepare(raw: Path, public: Path, private: Path, block_size: int = DEFAULT_BLOCK_SIZE, *,
+            competition: Competition) -> None:
     """``block_size``: bytes of CSV parsed at a time, which bounds memory."""
     test = stream_split_csv(raw / "train.csv", public / "labels.csv", TEST_ROWS, SEED, block_size)
     shutil.copyfile(raw / "GCP-Coupons-Instructions.rtf", public / "GCP-Coupons-Instructions.rtf")
-    write_test_files(test, public, private, Competition.from_folder(Path(__file__).parent), SAMPLE)
+    write_test_files(test, public, private, competition, SAMPLE)

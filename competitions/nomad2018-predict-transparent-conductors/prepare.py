@@ -46,7 +46,8 @@ def _copy_geometries(archive_path: Path, destinations: dict[int, Path]) -> None:
         raise ValueError(f"{archive_path.name} lacks geometry.xyz for {len(missing)} ids: {missing[:5]}")
 
 
-def prepare(raw: Path, public: Path, private: Path) -> None:
+def prepare(raw: Path, public: Path, private: Path, *,
+            competition: Competition) -> None:
     with zipfile.ZipFile(raw / "train.csv.zip") as archive:
         materials = read_text_csv(archive.read("train.csv"))
     renumbered = {}
@@ -57,6 +58,6 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         destinations |= {old: public / side / str(new) for old, new in zip(old_ids, new_ids, strict=True)}
         renumbered[side] = with_ids(rows, "id", new_ids)
     write_csv(renumbered["train"], public / "train.csv")
-    write_test_files(renumbered["test"], public, private, Competition.from_folder(Path(__file__).parent),
+    write_test_files(renumbered["test"], public, private, competition,
                      SAMPLE)
     _copy_geometries(raw / "train.zip", destinations)

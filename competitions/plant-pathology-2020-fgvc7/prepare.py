@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -36,4 +38,4 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     write_csv(train, public / "train.csv")
     write_csv(test[["image_id"]], public / "test.csv")
     write_csv(constant_submission(test["image_id"], LABELS, 0.25), public / "sample_submission.csv")
-    write_csv(test[["image_id", *LABELS]], private / "answers.csv")
+    write_csv(test[["image_id", *LABELS]], private / ANSWERS)

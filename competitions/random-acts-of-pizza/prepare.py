@@ -18,6 +18,9 @@ from typing import Any
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.data.prepare.files import write_csv
+from pytest_mlebench.data.store import ANSWERS
+
 SEED = 0
 ID, TARGET = "request_id", "requester_received_pizza"
 
@@ -45,5 +48,5 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     _write(train, public / "train.json")
     _write([{field: r[field] for field in test_fields} for r in test], public / "test.json")
     answers = pd.DataFrame({ID: [r[ID] for r in test], TARGET: [int(r[TARGET]) for r in test]})
-    answers.to_csv(private / "answers.csv", index=False)
-    answers.assign(**{TARGET: 0}).to_csv(public / "sampleSubmission.csv", index=False)
+    write_csv(answers, private / ANSWERS)
+    write_csv(answers.assign(**{TARGET: 0}), public / "sampleSubmission.csv")

@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
@@ -48,4 +50,4 @@ def prepare(raw: Path, public: Path, private: Path, variant: str | None = None) 
     write_csv(train, public / "train.csv")
     write_csv(annotations[annotations[ID].isin(train[ID])], public / "train_annotations.csv")
     write_csv(constant_submission(test[ID], submitted, 0), public / "sample_submission.csv")
-    write_csv(test[[ID, *LABELS]], private / "answers.csv")
+    write_csv(test[[ID, *LABELS]], private / ANSWERS)

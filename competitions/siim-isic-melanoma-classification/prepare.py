@@ -20,7 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, progress, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, progress, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 TEST_RECORDS = ("train00-2071.tfrec", "train06-2071.tfrec")
 TEST_COLUMNS = ["image_name", "patient_id", "sex", "age_approx", "anatom_site_general_challenge"]
@@ -123,7 +125,7 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     write_csv(train, public / "train.csv")
     write_csv(test[TEST_COLUMNS], public / "test.csv")
     write_csv(constant_submission(test["image_name"], ["target"], 0), public / "sample_submission.csv")
-    write_csv(test[["image_name", "target"]], private / "answers.csv")
+    write_csv(test[["image_name", "target"]], private / ANSWERS)
 
     sides = list(zip(table["image_name"], np.where(is_test, "test", "train"), strict=True))
     with RawImages(raw, "train") as dicoms:

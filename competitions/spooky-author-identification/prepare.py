@@ -12,6 +12,9 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.data.prepare.files import write_csv
+from pytest_mlebench.data.store import ANSWERS
+
 TEST_SIZE = 0.1
 SEED = 0
 AUTHORS = ["EAP", "HPL", "MWS"]
@@ -26,8 +29,8 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         raise ValueError(f"train.csv names authors outside {AUTHORS}: {sorted(unknown)}")
     train, test = train_test_split(excerpts, test_size=TEST_SIZE, random_state=SEED)
 
-    train.to_csv(public / "train.csv", index=False)
-    test[["id", "text"]].to_csv(public / "test.csv", index=False)
-    test[["id"]].assign(**SAMPLE_PROBABILITIES).to_csv(public / "sample_submission.csv", index=False)
+    write_csv(train, public / "train.csv")
+    write_csv(test[["id", "text"]], public / "test.csv")
+    write_csv(test[["id"]].assign(**SAMPLE_PROBABILITIES), public / "sample_submission.csv")
     one_hot = pd.DataFrame({author: (test["author"] == author).astype(int) for author in AUTHORS})
-    pd.concat([test[["id"]], one_hot], axis=1).to_csv(private / "answers.csv", index=False)
+    write_csv(pd.concat([test[["id"]], one_hot], axis=1), private / ANSWERS)

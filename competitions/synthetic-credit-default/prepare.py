@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.offline import prepare_offline
 
 ROWS = 150_000
 FEATURES = 20
 
 
-def prepare(raw: Path | None, public: Path, private: Path) -> None:
+def prepare(raw: Path | None, public: Path, private: Path, *, competition: Competition) -> None:
     """``raw`` is unused: the rows come from scikit-learn's generator."""
     x, y = make_classification(
         n_samples=ROWS,
@@ -30,4 +31,4 @@ def prepare(raw: Path | None, public: Path, private: Path) -> None:
     # Four decimals keep train.csv small; the ladder fits the very values written.
     features = pd.DataFrame(np.round(x, 4), columns=[f"x{i:02d}" for i in range(1, FEATURES + 1)])
     labels = pd.DataFrame({"default": y})
-    prepare_offline(Path(__file__).parent, public, private, labels, features=features)
+    prepare_offline(competition, public, private, labels, features=features)

@@ -18,7 +18,8 @@ SEED = 0
 SAMPLE = {"Cover_Type": "2"}
 
 
-def prepare(raw: Path, public: Path, private: Path, block_size: int = DEFAULT_BLOCK_SIZE) -> None:
+def prepare(raw: Path, public: Path, private: Path, block_size: int = DEFAULT_BLOCK_SIZE, *,
+            competition: Competition) -> None:
     """``block_size``: bytes of CSV parsed at a time, which bounds memory."""
     test = stream_split_csv(raw / "train.csv", public / "train.csv", TEST_SIZE, SEED, block_size)
-    write_test_files(test, public, private, Competition.from_folder(Path(__file__).parent), SAMPLE)
+    write_test_files(test, public, private, competition, SAMPLE)

@@ -25,9 +25,10 @@ SEED = 0
 SAMPLE = {"target": "0.5"}
 
 
-def prepare(raw: Path, public: Path, private: Path) -> None:
+def prepare(raw: Path, public: Path, private: Path, *,
+            competition: Competition) -> None:
     train, test = split_table(read_text_csv(raw / "train.csv"), TEST_ROWS, SEED)
     n_train = train.num_rows
     write_csv(with_ids(train, "id", np.arange(n_train)), public / "train.csv")
     test = with_ids(test, "id", np.arange(n_train, n_train + test.num_rows))
-    write_test_files(test, public, private, Competition.from_folder(Path(__file__).parent), SAMPLE)
+    write_test_files(test, public, private, competition, SAMPLE)

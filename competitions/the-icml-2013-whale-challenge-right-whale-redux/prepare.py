@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from pytest_mlebench.data.prepare.audio import zip_clips
-from pytest_mlebench.data.prepare.images import RawImages, constant_submission, write_csv
+from pytest_mlebench.data.prepare.files import constant_submission, write_csv
+from pytest_mlebench.data.prepare.images import RawImages
+from pytest_mlebench.data.store import ANSWERS
 
 #: A training clip's name: recording date, time, offset, index and label.
 CLIP = re.compile(r"(?P<date>\d{8})_[^/]*?_TRAIN\d+_(?P<label>[01])\.aif")
@@ -45,5 +47,5 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
 
     test_clips = pd.Series(list(test_names.values()), name="clip")
     labels = [int(matches[key]["label"]) for key in test]
-    write_csv(pd.DataFrame({"clip": test_clips, "probability": labels}), private / "answers.csv")
+    write_csv(pd.DataFrame({"clip": test_clips, "probability": labels}), private / ANSWERS)
     write_csv(constant_submission(test_clips, ["probability"], 0), public / "sampleSubmission.csv")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib.util
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -223,6 +224,17 @@ class Competition:
         """``<name>.py`` of the competition's folder (prepare, grade, synthetic), if present;
         loaded once per process."""
         return _load_module(self.path / f"{name}.py", f"mlebench_competition_{self.id}_{name}")
+
+    def prepare_into(self, raw: Path | None, public: Path, private: Path, **options: Any) -> None:
+        """Run prepare.py's ``prepare(raw, public, private)``, handing it this competition
+        (``competition=``) and the variant in force (``variant=``) when it asks for them."""
+        module = self.module("prepare")
+        if module is None or not hasattr(module, "prepare"):
+            raise RegistryError(f"{self.id}: {self.path}/prepare.py defines no prepare()")
+        wanted = inspect.signature(module.prepare).parameters
+        given = {"competition": self, "variant": self.variant}
+        module.prepare(raw, public, private, **options,
+                       **{name: value for name, value in given.items() if name in wanted})
 
     def grading_spec(self) -> GradingSpec:
         """Which columns a submission has and how they are scored."""

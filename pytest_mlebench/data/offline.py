@@ -53,7 +53,7 @@ def _ladder_targets(labels: pd.DataFrame) -> np.ndarray:
 
 
 def prepare_offline(
-    folder: Path,
+    competition: Competition,
     public: Path,
     private: Path,
     labels: pd.DataFrame,
@@ -75,7 +75,6 @@ def prepare_offline(
     """
     if (features is None) == (images is None):
         raise ValueError("give exactly one of features or images")
-    competition = Competition.from_folder(folder)
     metric = get_metric(competition.metric)
     id_column, columns = competition.id_column, list(competition.target_columns)
     answers = _answers(labels, metric, columns)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from ..catalog.registry import Competition
+from ..catalog.registry import Competition, RegistryError
 from ..fsutil import remove_tree
 from .raw import RawDataError, RawSource
 
@@ -189,9 +189,6 @@ class DataStore:
         outputs they already wrote completely (kaggle_prepare/images.py). Only the
         rename makes a competition look prepared, and the manifest is written last.
         """
-        module = competition.module("prepare")
-        if module is None or not hasattr(module, "prepare"):
-            raise PrepareError(f"{competition.id}: {competition.path}/prepare.py defines no prepare()")
         raw = self._raw(competition)
         # Keyed on the prepare code too: a staging folder left by other code starts over.
         code = hashlib.sha256((competition.path / "prepare.py").read_bytes()).hexdigest()[:12]
@@ -203,8 +200,10 @@ class DataStore:
         (staging / "private").mkdir(parents=True, exist_ok=True)
         (staging / MANIFEST).unlink(missing_ok=True)
         with self._status(f"preparing {competition.id}"):
-            variant = {"variant": competition.variant} if competition.variant else {}
-            module.prepare(raw, staging / "public", staging / "private", **variant)
+            try:
+                competition.prepare_into(raw, staging / "public", staging / "private")
+            except RegistryError as exc:
+                raise PrepareError(str(exc)) from None
         if competition.description_path.is_file():
             shutil.copyfile(competition.description_path, staging / "public" / "description.md")
         if not (staging / "private" / ANSWERS).is_file():

@@ -14,7 +14,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .images import RawImages, progress, write_once
+from .files import progress, write_once
+from .images import RawImages
 
 #: Every entry gets this timestamp, so the same clips make the same archive, byte for byte,
 #: whenever and however often (after an interruption) it is built.

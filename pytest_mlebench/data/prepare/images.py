@@ -18,96 +18,23 @@ built on this module keeps three rules:
 
 The API: :class:`RawImages` (one named set of raw files: :meth:`RawImages.place` puts
 files in place, :meth:`RawImages.open_file` reads one),
-:func:`write_once` and :func:`write_csv` (idempotent writes), :func:`link_or_copy`,
-:func:`one_hot` (the answers of a log-loss competition), :func:`constant_submission`
-and :func:`progress`.
+and :func:`place_split`; the file helpers (idempotent writes, links, progress) are in
+data/prepare/files.py.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO
 
-import numpy as np
-import pandas as pd
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from .files import link_or_copy, progress, write_new
 
 _CHUNK = 1 << 20
-
-
-# -- idempotent writes -------------------------------------------------------------------------
-
-def partial_path(path: Path) -> Path:
-    """The temporary name ``path`` is written under before it is renamed into place.
-
-    Fixed rather than random, so a run that resumes after a crash overwrites the
-    leftover of the crashed one instead of leaving it beside the outputs.
-    """
-    return path.with_name(f".{path.name}.partial")
-
-
-def write_once(path: Path, write: Callable[[Path], None]) -> None:
-    """Create ``path`` by ``write(temporary_path)`` and a rename, unless it already exists.
-
-    The final name only ever appears complete, so existing means done.
-    """
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_new(path, write)
-
-
-def _write_new(path: Path, write: Callable[[Path], None]) -> None:
-    """:func:`write_once` for a path known to be absent, in a folder known to exist."""
-    tmp = partial_path(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """``frame`` as a CSV file without its index, written once (:func:`write_once`)."""
-    write_once(path, lambda tmp: frame.to_csv(tmp, index=False))
-
-
-def link_or_copy(source: Path, dest: Path) -> None:
-    """Put ``source`` at ``dest``: a hard link on the same filesystem, else a copy.
-
-    A link costs no space or time, which matters for 100,000 images; the file is
-    then shared with the raw folder, so neither side may be changed in place.
-    """
-    try:
-        os.link(source, dest)
-    except FileExistsError:
-        raise
-    except OSError:  # another filesystem, or one without hard links
-        _write_new(dest, lambda tmp: shutil.copyfile(source, tmp))
-    else:  # a copy cut short by an earlier run on another filesystem would linger
-        partial_path(dest).unlink(missing_ok=True)
-
-
-# -- progress ----------------------------------------------------------------------------------
-
-@contextmanager
-def progress(description: str, total: int) -> Iterator[Callable[[], None]]:
-    """A bar counting ``total`` files on a terminal, silent elsewhere; yields ``advance()``."""
-    console = Console(file=sys.stderr)
-    columns = (TextColumn("[mlebench] {task.description}", markup=False), BarColumn(),
-               MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda: bar.advance(task)
 
 
 # -- raw files ---------------------------------------------------------------------------------
@@ -205,7 +132,7 @@ class RawImages:
             except zipfile.BadZipFile as exc:  # a CRC mismatch: not the bytes that were zipped
                 raise zipfile.BadZipFile(f"{self.path}: {info.filename!r} is corrupt ({exc})") from None
 
-        _write_new(dest, extract)
+        write_new(dest, extract)
 
     def _archive(self) -> zipfile.ZipFile:
         """The open archive (opened again if used after :meth:`close`)."""
@@ -259,27 +186,3 @@ def place_split(raw: Path, name: str, description: str, suffix: str,
     destinations = {f"{i}{suffix}": folder / f"{i}{suffix}" for ids, folder in splits for i in ids}
     with RawImages(raw, name) as files:
         files.place(destinations, description)
-
-
-def constant_submission(ids: pd.Series, columns: Iterable[str], value: float) -> pd.DataFrame:
-    """A sample submission: ``ids`` (the column keeps the series' name) and ``value`` everywhere.
-
-    Built in one go: a column at a time fragments a frame of a hundred classes.
-    """
-    return pd.DataFrame({ids.name: ids.to_numpy(), **dict.fromkeys(columns, value)})
-
-
-def one_hot(ids: pd.Series, labels: pd.Series, classes: list[str]) -> pd.DataFrame:
-    """One row per id (the column keeps the series' name) with a 0/1 column per class, in
-    ``classes`` order: the answers of a log-loss competition, shaped like its submissions.
-
-    A label outside ``classes`` is an error (MLE-bench's helper would add a column for it).
-    """
-    unknown = sorted(set(labels) - set(classes))
-    if unknown:
-        raise ValueError(f"labels outside the {len(classes)} classes: {unknown[:5]}")
-    codes = pd.Categorical(labels, categories=classes).codes
-    matrix = np.zeros((len(ids), len(classes)), dtype=np.int64)
-    matrix[np.arange(len(ids)), codes] = 1
-    return pd.concat([pd.DataFrame({ids.name: ids.to_numpy()}), pd.DataFrame(matrix, columns=classes)],
-                     axis=1)

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ...catalog.registry import Competition
+from ..store import ANSWERS
 
 #: Bytes of CSV parsed at a time when streaming. Arrow reads up to 32 blocks ahead of
 #: the consumer, so memory is a few dozen blocks whatever the file size; larger blocks
@@ -199,4 +200,4 @@ def write_test_files(
     constants = {name: pa.array([sample[name]] * test.num_rows) for name in targets}
     write_csv(pa.table({competition.id_column: test.column(competition.id_column), **constants}),
               public / "sample_submission.csv")
-    write_csv(test.select([competition.id_column, *targets]), private / "answers.csv")
+    write_csv(test.select([competition.id_column, *targets]), private / ANSWERS)

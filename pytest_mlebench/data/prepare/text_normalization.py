@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from ..store import ANSWERS
+
 #: MLE-bench's split: a tenth of the unique sentence ids, train_test_split seeded with 0.
 TEST_SIZE = 0.1
 SEED = 0
@@ -81,7 +83,7 @@ def prepare_text_normalization(raw: Path, public: Path, private: Path, language:
         test_out = _zip_writer(stack, public / f"{language}_test_2.csv.zip", f"{language}_test_2.csv")
         sample = f"{language}_sample_submission_2.csv"
         sample_out = _zip_writer(stack, public / f"{sample}.zip", sample)
-        answers_out = stack.enter_context(open(private / "answers.csv", "w", encoding="utf-8", newline=""))
+        answers_out = stack.enter_context(open(private / ANSWERS, "w", encoding="utf-8", newline=""))
         for number, chunk in enumerate(_chunks(archive, member, TRAIN_COLUMNS)):
             at = position.get_indexer(chunk["sentence_id"])
             chunk["sentence_id"] = renumbered[at]
