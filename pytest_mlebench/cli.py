@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from . import hookspecs
@@ -40,26 +37,15 @@ def _err() -> Console:
     return Console(file=sys.stderr)
 
 
-def _status(console: Console):
-    @contextmanager
-    def status(message: str) -> Iterator[None]:
-        if console.is_terminal:
-            with console.status(escape(f"[mlebench] {message}")):
-                yield
-        else:
-            console.print(f"[mlebench] {message}", markup=False, highlight=False)
-            yield
-    return status
-
-
 def _store(data_dir: Path | None, raw_dir: Path | None):
     from .data.raw import RawSource, rich_progress
     from .data.store import DataStore
     from .options import default_data_dir
+    from .reporting.progress import show_status
 
     root = data_dir or default_data_dir()
     return DataStore(root, raw_source=RawSource(root, raw_dir, progress=rich_progress()),
-                     status=_status(_err()))
+                     status=show_status)
 
 
 def _competition(registry: Registry, cid: str, variant: str | None) -> Competition:

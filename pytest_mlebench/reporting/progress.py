@@ -16,6 +16,18 @@ from rich.console import Console
 from rich.markup import escape
 
 
+@contextmanager
+def show_status(message: str) -> Iterator[None]:
+    """A spinner with ``message`` on a terminal, one line elsewhere (a CI log), on stderr."""
+    console = Console(file=sys.stderr)
+    if console.is_terminal:
+        with console.status(escape(f"[mlebench] {message}")):
+            yield
+    else:
+        console.print(f"\n[mlebench] {message} ...", highlight=False, markup=False)
+        yield
+
+
 def status_factory(config: pytest.Config):
     """A ``status(message)`` context manager bound to this session's terminal."""
     if hasattr(config, "workerinput") or config.get_verbosity() < 0:
@@ -27,12 +39,6 @@ def status_factory(config: pytest.Config):
         suspend: AbstractContextManager[object] = (
             capman.global_and_fixture_disabled() if capman else nullcontext()
         )
-        with suspend:
-            console = Console(file=sys.stderr)
-            if console.is_terminal:
-                with console.status(escape(f"[mlebench] {message}")):
-                    yield
-            else:
-                console.print(f"\n[mlebench] {message} ...", highlight=False, markup=False)
-                yield
+        with suspend, show_status(message):
+            yield
     return status
