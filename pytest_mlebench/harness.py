@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -151,9 +151,10 @@ class Harness:
                 public_dir=prepared.public, run_dir=run_dir,
                 time_limit=self.settings.time_limit, seed=case.seed,
                 instructions=instructions_text(), extra_env=extra_env, validation_check=check,
+                cpus=self.settings.cpus_per_run,
                 gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
             )
-            result = replace(self.runner.run(run_spec), gpus=run_spec.gpus, cpuset=run_spec.cpuset)
+            result = self.runner.run(run_spec)
         tmp = finished.with_suffix(".tmp")
         tmp.write_text(json.dumps(result.to_dict(), indent=1))
         os.replace(tmp, finished)
@@ -172,7 +173,7 @@ class Harness:
             harness_error=result.harness_error, run_dir=str(self.run_dir(case)),
             agent_version=self.agent.version,
             agent_commit=agent_commit(self.agent.path), image_digest=result.image_digest,
-            cpus_per_run=self.settings.cpus_per_run, memory_per_run=self.settings.memory_per_run,
+            cpus_per_run=self.settings.cpus_per_run, memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
         )
 
@@ -182,7 +183,7 @@ class Harness:
             "agent_version": self.agent.version, "runner": self.runner.name,
             "run_group": self.run_group, "time_limit_s": self.settings.time_limit,
             "seeds": self.settings.seeds, "competitions": self.settings.competitions,
-            "cpus_per_run": self.settings.cpus_per_run, "memory_per_run": self.settings.memory_per_run,
+            "cpus_per_run": self.settings.cpus_per_run, "memory_per_run": self.runner.limits.memory,
             "gpus_per_run": self.settings.gpus_per_run if self.settings.gpus else None,
             "excluded_known_issues": self.excluded, "variants": dict(self.variants),
         }

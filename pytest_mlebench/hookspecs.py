@@ -3,7 +3,7 @@
 Implement them like any pytest hook (a function of that name in a conftest.py
 or an installed plugin). The built-in catalog, agents and runners register
 through these same hooks (see catalog/builtin.py), so a third party's entries are
-first-class: selectable with ``--competitions``, ``--agent`` and ``--runner``.
+first-class: selectable with ``--competitions``, ``--agent`` and ``--mlebench-runner``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .catalog.registry import Registry
+    from .catalog.registry import Agent, Registry
+    from .runners.base import Runner
 
 
 @pytest.hookspec
@@ -39,10 +40,25 @@ def pytest_mlebench_register_agents(registry: Registry) -> None:
 
 @pytest.hookspec
 def pytest_mlebench_register_runners(registry: Registry) -> None:
-    """Add runners: ``registry.add_runner(name, factory)``.
+    """Name runners: ``registry.add_runner(name, auto=ORDER)``.
 
-    ``factory(settings)`` receives the session's Settings and returns an object
-    following ``pytest_mlebench.runners.base.Runner``.
+    ``auto`` places the runner among ``--mlebench-runner auto``'s candidates, lower
+    first (built-in: docker 10, local 100); None (the default) means it runs only
+    when named. Make it in :func:`pytest_mlebench_make_runner`.
+    """
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_mlebench_make_runner(config: pytest.Config, name: str, agent: Agent) -> Runner | None:
+    """Make the runner called ``name`` for this session, or return None when it is not yours.
+
+    The first non-None answer wins; the built-in runners answer ``trylast``, so a
+    plugin can replace one by answering for its name. Read your runner's own
+    options from ``config`` (declare them in your ``pytest_addoption``, e.g. with
+    ``pytest_mlebench.options.add_group``). The object follows
+    ``pytest_mlebench.runners.base.Runner``; it is made on the controller and on
+    every xdist worker. For ``auto``, ``available()`` and ``problems(agent)`` decide
+    whether it is taken.
     """
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 import pytest
@@ -69,15 +70,6 @@ OPTIONS: tuple[Option, ...] = (
            metavar="N"),
     Option("--cpus-per-run", "CPU cores each run gets: a lease of that many cores, pinned "
            "(default: not limited)", metavar="N"),
-    Option("--memory-per-run", "memory limit of each run's container, e.g. 8g (docker runner)",
-           metavar="SIZE"),
-    Option("--shm-size", "shared memory of each run's container (default: 2g)", default="2g",
-           metavar="SIZE"),
-    Option("--pids-limit", "most processes in each run's container (default: 4096)", default="4096",
-           metavar="N"),
-    Option("--agent-network", "docker network of agents whose agent.yaml asks for one (network: "
-           "true); others get none (default: the engine's bridge)", metavar="MODE"),
-    Option("--keep-containers", "keep each run's container after it ends, for debugging", is_flag=True),
     Option("--lease-dir", "where GPU and CPU leases are kept; shared by every session on the host "
            "(default: under the system temp directory)", metavar="PATH"),
     Option("--resume", "continue RUN_GROUP (a folder under --runs-dir): grade its finished runs "
@@ -123,6 +115,81 @@ def add_options(parser: pytest.Parser) -> None:
                       type="bool" if opt.is_flag else None, default=opt.default)
 
 
+_SPEC = "pytest_mlebench.option"
+Group = TypeVar("Group")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option, declared once: its flag, ini key, help, default and parser come from here."""
+
+    help: str
+    #: As it would be typed; also the ini default. None: not set unless given.
+    default: str | None = None
+    #: (text, flag) -> the typed value; raises pytest.UsageError naming the flag.
+    parse: Callable[[str, str], Any] | None = None
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    is_flag: bool = False
+    #: The option's name when it is not the field's (``--mlebench-<name>``, ini ``mlebench_<name>``).
+    name: str | None = None
+    #: Spelled without the ``mlebench-`` prefix (only --agent and --competitions are).
+    bare: bool = False
+    #: The value when neither the command line, the ini file nor ``default`` gives one.
+    fallback: Callable[[pytest.Config], Any] | None = None
+
+
+def option(help: str, **spec: Any) -> Any:
+    """A dataclass field that is an option: ``flag: int = option("help", default="1", parse=...)``."""
+    return field(metadata={_SPEC: OptionSpec(help, **spec)})
+
+
+def _declared(group: type) -> list[tuple[str, str, str, OptionSpec]]:
+    """(field, flag, dest, spec) of each option of a group dataclass."""
+    found = []
+    for f in fields(group):  # type: ignore[arg-type]
+        spec: OptionSpec = f.metadata[_SPEC]
+        name = spec.name or f.name
+        flag = "--" + ("" if spec.bare else "mlebench-") + name.replace("_", "-")
+        found.append((f.name, flag, "mlebench_" + name, spec))
+    return found
+
+
+def add_group(parser: pytest.Parser, group: type) -> None:
+    """Register a group's options on the command line and as ini keys (in the MLE-bench section)."""
+    section = parser.getgroup("mlebench", "MLE-bench: Kaggle competitions for ML agents")
+    for _, flag, dest, spec in _declared(group):
+        kwargs: dict[str, Any] = {"dest": dest, "help": spec.help, "default": None}
+        if spec.is_flag:
+            kwargs["action"] = "store_true"
+        else:
+            kwargs["metavar"] = spec.metavar
+        if spec.choices:
+            kwargs["choices"] = spec.choices
+        section.addoption(flag, **kwargs)
+        parser.addini(dest, f"default for {flag}: {spec.help}",
+                      type="bool" if spec.is_flag else None, default=spec.default)
+
+
+def resolve(config: pytest.Config, group: type[Group]) -> Group:
+    """A group's values: command line, then ini, then default, each parsed and checked once."""
+    values: dict[str, Any] = {}
+    for name, flag, dest, spec in _declared(group):
+        raw = raw_value(config, dest)
+        if spec.is_flag:
+            values[name] = bool(raw)
+        elif raw is None:
+            values[name] = spec.fallback(config) if spec.fallback else None
+        else:
+            values[name] = spec.parse(str(raw), flag) if spec.parse else str(raw)
+    return group(**values)
+
+
+def count(minimum: int) -> Callable[[str, str], int]:
+    """A parser of whole numbers of at least ``minimum``."""
+    return lambda text, flag: _count(text, flag, minimum)
+
+
 def raw_value(config: pytest.Config, dest: str) -> Any:
     """Command line, then ini, then the option's default."""
     value = config.getoption(dest, default=None)
@@ -163,12 +230,7 @@ class Settings:
     gpus_per_run: int = 1
     runs_per_gpu: int = 1
     cpus_per_run: int | None = None
-    memory_per_run: str | None = None
     lease_dir: Path | None = None
-    shm_size: str = "2g"
-    pids_limit: int = 4096
-    agent_network: str | None = None
-    keep_containers: bool = False
     resume: str | None = None
     markdown_path: Path | None = None
     html_path: Path | None = None
@@ -222,12 +284,7 @@ class Settings:
             gpus_per_run=_count(raw_value(config, "mlebench_gpus_per_run"), "--gpus-per-run", minimum=0),
             runs_per_gpu=_count(raw_value(config, "mlebench_runs_per_gpu"), "--runs-per-gpu", minimum=1),
             cpus_per_run=_count(cpus, "--cpus-per-run", minimum=1) if cpus else None,
-            memory_per_run=raw_value(config, "mlebench_memory_per_run"),
             lease_dir=path_of("mlebench_lease_dir"),
-            shm_size=str(raw_value(config, "mlebench_shm_size")),
-            pids_limit=_count(raw_value(config, "mlebench_pids_limit"), "--pids-limit", minimum=1),
-            agent_network=raw_value(config, "mlebench_agent_network"),
-            keep_containers=bool(raw_value(config, "mlebench_keep_containers")),
             resume=raw_value(config, "mlebench_resume"),
             markdown_path=path_of("mlebench_markdown"),
             html_path=path_of("mlebench_html"),

@@ -12,10 +12,16 @@ import pytest
 
 from . import hookspecs
 from .options import Settings, add_options
+from .runners.docker import plugin as docker_plugin
+
+DOCKER_PLUGIN = "mlebench.docker"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
+    # The docker runner is a plugin of its own: its options exist before any are parsed.
+    if not pluginmanager.is_blocked(DOCKER_PLUGIN) and not pluginmanager.has_plugin(DOCKER_PLUGIN):
+        pluginmanager.register(docker_plugin, DOCKER_PLUGIN)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -59,7 +59,8 @@ def start(config: pytest.Config, settings: Settings) -> None:
         agent = registry.agent(settings.agent)
         competition_ids = registry.select(settings.competitions)
         variants = registry.variants_of(settings.variants)
-        runner, runner_note = choose_runner(settings, registry, agent, workerinput.get("mlebench_runner"))
+        runner, runner_note = choose_runner(config, workerinput.get("mlebench_runner") or settings.runner,
+                                            registry, agent)
     except RegistryError as exc:
         raise pytest.UsageError(str(exc)) from None
     try:
@@ -90,12 +91,10 @@ def start(config: pytest.Config, settings: Settings) -> None:
             pytest.exit(f"preflight passed: {len(competition_ids)} competitions can run", returncode=0)
     config.stash[fixtures.HARNESS_KEY] = harness
     install_sigterm_handler()
-    if not workerinput and runner.name == "docker":
-        from .runners.docker.runner import sweep_containers
-
-        swept = sweep_containers(only_expired=True)
+    if not workerinput:
+        swept = runner.sweep()
         if swept:
-            runner_note = f"{runner_note}; removed {len(swept)} leftover containers".lstrip("; ")
+            runner_note = f"{runner_note}; removed {swept} leftovers of killed sessions".lstrip("; ")
     pm.register(fixtures, "mlebench.fixtures")
     pm.register(MlebenchSession(config, harness, runner_note), "mlebench.session")
     if str(TEST_MODULE) not in config.args:
@@ -142,35 +141,41 @@ def new_run_group(agent: str) -> str:
     return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{agent}-{secrets.token_hex(2)}"
 
 
-def choose_runner(settings: Settings, registry: Registry, agent: Agent,
-                  forced: str | None) -> tuple[Runner, str]:
+def choose_runner(config: pytest.Config, name: str, registry: Registry, agent: Agent) -> tuple[Runner, str]:
     """The runner to use and a note for the header saying why (for ``auto``).
 
-    ``auto`` takes docker only when the daemon answers and the agent's image can
-    be had without a registry; otherwise local, and the note says why.
+    ``auto`` tries the registered candidates in their order (``registry.auto_runners``)
+    and takes the first that is available and can run the agent; the note says why
+    the others were passed over.
     """
-    name = forced or settings.runner
     if name != "auto":
         if name not in registry.runners:
             raise unknown_name_error("runner", name, ["auto", *registry.runners])
-        runner = registry.runner_factory(name)(settings)
+        runner = make_runner(config, name, agent)
         reason = runner.available()
         if reason is not None:
-            raise pytest.UsageError(f"--runner {name} cannot run here: {reason}")
+            raise pytest.UsageError(f"--mlebench-runner {name} cannot run here: {reason}")
         return runner, ""
     skipped: list[str] = []
-    for candidate in ("docker", "local"):
-        if candidate not in registry.runners:
-            continue
+    for candidate in registry.auto_runners():
         try:
-            runner = registry.runner_factory(candidate)(settings)
+            runner = make_runner(config, candidate, agent)
             reason = runner.available() or "; ".join(runner.problems(agent)) or None
         except Exception as exc:  # an optional runner that cannot even start is just unavailable
             reason = f"{type(exc).__name__}: {exc}"
         if reason is None:
             return runner, f"auto: {'; '.join(skipped)}" if skipped else "auto"
         skipped.append(f"{candidate} unavailable ({reason})")
-    raise pytest.UsageError("--runner auto: no runner can run here: " + "; ".join(skipped))
+    raise pytest.UsageError("--mlebench-runner auto: no runner can run here: " + "; ".join(skipped))
+
+
+def make_runner(config: pytest.Config, name: str, agent: Agent) -> Runner:
+    """The registered runner ``name``, from the first plugin that makes it."""
+    runner = config.hook.pytest_mlebench_make_runner(config=config, name=name, agent=agent)
+    if runner is None:
+        raise pytest.UsageError(f"runner {name!r} is registered but no plugin makes it "
+                                "(pytest_mlebench_make_runner)")
+    return runner
 
 
 class MlebenchSession:
@@ -208,7 +213,7 @@ class MlebenchSession:
             f"time limit {s.time_limit:g}s, require {s.require}",
             f"mlebench: data {s.data_dir}, runs {s.runs_dir / h.run_group}",
             f"mlebench: host {host_cpus()} CPUs, per run: cpus {s.cpus_per_run or 'all'}, "
-            f"memory {s.memory_per_run or 'unlimited'}, gpus {s.gpus_per_run if s.gpus else 0}; "
+            f"memory {h.runner.limits.memory or 'unlimited'}, gpus {s.gpus_per_run if s.gpus else 0}; "
             f"plugin {__version__}",
             *([f"mlebench: excluded for known issues: {', '.join(h.excluded)} (the denominator changes)"]
               if h.excluded else []),

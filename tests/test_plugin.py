@@ -169,6 +169,52 @@ def test_copier_is_valid_but_below_median(bench: pytest.Pytester) -> None:
     assert rec["score"] == 0.5 and rec["valid_submission"] and not rec["any_medal"]
 
 
+THIRD_PARTY_RUNNER = """
+
+from pytest_mlebench.runners.local import LocalRunner
+
+
+class FancyRunner(LocalRunner):
+    name = "fancy"
+
+    def __init__(self, down):
+        super().__init__()
+        self.down = down
+
+    def available(self):
+        return f"down for {self.down}" if self.down else None
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fancy-down", metavar="WHY", help="pretend the fancy runner is down")
+
+
+def pytest_mlebench_register_runners(registry):
+    registry.add_runner("fancy", auto=1)
+
+
+def pytest_mlebench_make_runner(config, name, agent):
+    if name == "fancy":
+        return FancyRunner(config.getoption("fancy_down"))
+"""
+
+
+def test_a_third_party_runner_is_chosen_by_name_and_by_auto(bench: pytest.Pytester) -> None:
+    """A runner from a conftest.py, with an option of its own, is first-class."""
+    conftest = bench.path / "conftest.py"
+    conftest.write_text(conftest.read_text() + THIRD_PARTY_RUNNER)
+    named = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--runner=fancy",
+                            "--mlebench-report=r.json")
+    named.assert_outcomes(passed=1)
+    named.stdout.fnmatch_lines(["*mlebench: agent good (v2), runner fancy"])
+    assert records(bench.path / "r.json")[0]["runner"] == "fancy"
+    # auto tries it first (auto=1); the docker plugin is left out so the fallback is local.
+    auto = ["--agent=good", "--runner=auto", "-p", "no:mlebench.docker", "--collect-only"]
+    bench.runpytest(*auto).stdout.fnmatch_lines(["*runner fancy [[]auto[]]"])
+    down = bench.runpytest(*auto, "--fancy-down=maintenance")
+    down.stdout.fnmatch_lines(["*runner local [[]auto: fancy unavailable (down for maintenance)[]]"])
+
+
 def test_ini_options_configure_the_run(bench: pytest.Pytester) -> None:
     bench.makeini(f"""
         [pytest]

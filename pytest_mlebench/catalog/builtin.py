@@ -1,7 +1,8 @@
-"""The built-in catalog, agents and runners, registered through the public hooks.
+"""The built-in catalog, agents and the local runner, registered through the public hooks.
 
 This module is a pytest plugin like any third party's; ``-p no:mlebench.builtins``
-leaves only what conftest files and other plugins register.
+leaves only what conftest files and other plugins register (the docker runner is
+its own plugin, runners/docker/plugin.py).
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from ..options import Settings
+import pytest
+
 from ..runners.local import LocalRunner
-from .registry import Registry
+from .registry import Agent, Registry
+
+#: ``--mlebench-runner auto`` falls back to the local runner last: it needs only bash.
+LOCAL_AUTO_ORDER = 100
 
 
 def catalog_root() -> Path:
@@ -27,16 +32,10 @@ def pytest_mlebench_register_agents(registry: Registry) -> None:
     registry.add_agents_folder(Path(str(resources.files("pytest_mlebench.agents"))))
 
 
-def _local(settings: Settings) -> LocalRunner:
-    return LocalRunner()
-
-
-def _docker(settings: Settings):
-    from ..runners.docker.runner import DockerRunner
-
-    return DockerRunner.from_settings(settings)
-
-
 def pytest_mlebench_register_runners(registry: Registry) -> None:
-    registry.add_runner("local", _local)
-    registry.add_runner("docker", _docker)
+    registry.add_runner(LocalRunner.name, auto=LOCAL_AUTO_ORDER)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_mlebench_make_runner(config: pytest.Config, name: str, agent: Agent) -> LocalRunner | None:
+    return LocalRunner() if name == LocalRunner.name else None

@@ -10,7 +10,7 @@ import difflib
 import functools
 import importlib.util
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -266,9 +266,6 @@ def _load_module(file: Path, name: str) -> ModuleType | None:
     return module
 
 
-RunnerFactory = Callable[..., Any]
-
-
 @dataclass
 class Registry:
     """Everything selectable by name on the command line."""
@@ -276,7 +273,9 @@ class Registry:
     competitions: dict[str, Competition] = field(default_factory=dict)
     splits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
-    runners: dict[str, RunnerFactory] = field(default_factory=dict)
+    #: Runner name -> its place among ``--mlebench-runner auto``'s candidates (lower first;
+    #: None: only when named). Runners are made by ``pytest_mlebench_make_runner``.
+    runners: dict[str, int | None] = field(default_factory=dict)
 
     # -- filling -----------------------------------------------------------
     def add_competition(self, competition: Competition) -> None:
@@ -288,8 +287,9 @@ class Registry:
     def add_agent(self, agent: Agent) -> None:
         self.agents[agent.name] = agent
 
-    def add_runner(self, name: str, factory: RunnerFactory) -> None:
-        self.runners[name] = factory
+    def add_runner(self, name: str, auto: int | None = None) -> None:
+        """Make ``name`` selectable; ``auto`` orders it among auto's candidates (None: never tried)."""
+        self.runners[name] = auto
 
     def add_catalog(self, root: Path) -> None:
         """Register every competition folder under ``root`` and the lists in root/splits."""
@@ -310,10 +310,10 @@ class Registry:
             raise unknown_name_error("agent", name, self.agents)
         return self.agents[name]
 
-    def runner_factory(self, name: str) -> RunnerFactory:
-        if name not in self.runners:
-            raise unknown_name_error("runner", name, self.runners)
-        return self.runners[name]
+    def auto_runners(self) -> list[str]:
+        """The runners ``--mlebench-runner auto`` tries, in order."""
+        return sorted((n for n, order in self.runners.items() if order is not None),
+                      key=lambda n: (self.runners[n], n))
 
     def split_of(self, competition_id: str) -> str | None:
         """The split a record of this competition is counted in."""

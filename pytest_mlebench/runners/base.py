@@ -1,14 +1,16 @@
-"""The one protocol every runner speaks: a RunSpec in, a RunResult out.
+"""The one protocol every runner speaks (a RunSpec in, a RunResult out) and the agent's world.
 
 A runner owns isolation and the time limit; it never grades and never sees the
 private answers. Everything it needs is in the spec, everything it produced is in
-the run directory named by the spec.
+the run directory named by the spec. The agent-world contract of shared/DESIGN.md
+(the variables, the validation script) is here, so every runner builds the same world.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -20,6 +22,22 @@ LOGS_SUBDIR = "logs"
 CODE_SUBDIR = "code"
 SUBMISSION_FILE = "submission.csv"
 AGENT_LOG = "agent.log"
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """A runner's own defaults for the per-run limits a spec leaves unset (None: not limited)."""
+
+    cpus: float | None = None
+    memory: str | None = None
+    shm_size: str | None = None
+    pids_limit: int | None = None
+    #: The network of agents that ask for one (agent.yaml ``network: true``); others get none.
+    network_mode: str | None = None
+
+
+#: The per-run limits a RunSpec carries and its RunResult reports back as applied.
+LIMIT_FIELDS = ("cpus", "memory", "shm_size", "pids_limit", "network_mode", "gpus", "cpuset")
 
 
 @dataclass(frozen=True)
@@ -35,9 +53,12 @@ class RunSpec:
     instructions: str
     #: Variables from the user's environment the agent asked for (agent.yaml ``env_from_host``).
     extra_env: dict[str, str] = field(default_factory=dict)
-    #: Resource limits; None means "not limited by us".
+    #: Resource limits; None means "the runner's default" (see RunLimits).
     cpus: float | None = None
     memory: str | None = None
+    shm_size: str | None = None
+    pids_limit: int | None = None
+    network_mode: str | None = None
     #: GPUs leased to this run (ids as the driver numbers them); empty: none.
     gpus: tuple[str, ...] = ()
     #: CPU cores leased to this run; empty: not pinned.
@@ -50,6 +71,15 @@ class RunSpec:
     @property
     def submission_path(self) -> Path:
         return self.run_dir / SUBMISSION_SUBDIR / SUBMISSION_FILE
+
+    def with_defaults(self, limits: RunLimits) -> RunSpec:
+        """This spec with the limits it leaves unset taken from a runner's defaults."""
+        unset = {f.name: getattr(limits, f.name) for f in fields(limits) if getattr(self, f.name) is None}
+        return replace(self, **unset)
+
+    def limits(self) -> dict[str, Any]:
+        """The limits this run was given, for its RunResult."""
+        return {name: getattr(self, name) for name in LIMIT_FIELDS}
 
     @property
     def log_path(self) -> Path:
@@ -70,7 +100,12 @@ class RunResult:
     #: Set when the harness itself failed (infrastructure), not the agent.
     harness_error: str | None = None
     image_digest: str | None = None
-    #: The devices leased to the run (filled in by the harness).
+    #: The limits the run was given (``RunSpec.limits()``), as the runner applied them.
+    cpus: float | None = None
+    memory: str | None = None
+    shm_size: str | None = None
+    pids_limit: int | None = None
+    network_mode: str | None = None
     gpus: tuple[str, ...] = ()
     cpuset: tuple[str, ...] = ()
 
@@ -100,11 +135,39 @@ class RunResult:
         return cls(**values)
 
 
+def contract_env(spec: RunSpec, home: Path, agent_dir: Path, validation_url: str | None) -> dict[str, str]:
+    """The variables of shared/DESIGN.md, with the paths of a runner's layout."""
+    env = {
+        "COMPETITION_ID": spec.competition_id,
+        "TIME_LIMIT_SECS": str(int(spec.time_limit)),
+        "DATA_DIR": str(home / "data"),
+        "SUBMISSION_DIR": str(home / SUBMISSION_SUBDIR),
+        "LOGS_DIR": str(home / LOGS_SUBDIR),
+        "CODE_DIR": str(home / CODE_SUBDIR),
+        "AGENT_DIR": str(agent_dir),
+        "SEED": str(spec.seed),
+    }
+    if validation_url:
+        env["VALIDATION_URL"] = validation_url
+    return env
+
+
+def validate_script() -> str:
+    """home/validate_submission.sh: posts a file to VALIDATION_URL."""
+    return resources.files("pytest_mlebench.runners").joinpath("validate_submission.sh").read_text()
+
+
 @runtime_checkable
 class Runner(Protocol):
-    """Runs agents. Implementations: runners/local.py, runners/docker.py."""
+    """Runs agents. Built-in: runners/local.py, runners/docker/runner.py.
+
+    A third party implements this (subclassing it inherits the defaults below) and
+    makes it from ``pytest_mlebench_make_runner`` (hookspecs.py).
+    """
 
     name: str
+    #: Defaults for the limits a RunSpec leaves unset; its own options set them.
+    limits: RunLimits = RunLimits()
 
     def available(self) -> str | None:
         """None when usable here, else the reason it is not."""
@@ -114,6 +177,18 @@ class Runner(Protocol):
 
         Asked once, before anything runs (preflight); must not build or pull anything.
         """
+        return []
+
+    def sweep(self) -> int:
+        """Remove what killed sessions left behind (containers...); how many were removed.
+
+        Called once on the controller before anything runs: other sessions may be
+        running on the same host, so only what has outlived its deadline goes.
+        """
+        return 0
 
     def run(self, spec: RunSpec) -> RunResult:
-        """Run the agent to completion or to the time limit; never raise for agent faults."""
+        """Run the agent to completion or to the time limit; never raise for agent faults.
+
+        The result reports ``spec.limits()`` after ``spec.with_defaults(self.limits)``.
+        """

@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from importlib import resources
 from pathlib import Path
 
 from ..catalog.registry import Agent
@@ -31,8 +30,11 @@ from .base import (
     LOGS_SUBDIR,
     SUBMISSION_FILE,
     SUBMISSION_SUBDIR,
+    RunLimits,
     RunResult,
     RunSpec,
+    contract_env,
+    validate_script,
 )
 from .endpoint import ValidationServer
 
@@ -41,23 +43,6 @@ _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
 OUTPUT_CAP_BYTES = 2 * 1024**3
 #: How long an agent may take to end after SIGTERM (time limit, Ctrl-C) before it is killed.
 STOP_GRACE_S = 5.0
-
-
-def contract_env(spec: RunSpec, home: Path, agent_dir: Path, validation_url: str | None) -> dict[str, str]:
-    """The variables of shared/DESIGN.md, with the paths of this layout."""
-    env = {
-        "COMPETITION_ID": spec.competition_id,
-        "TIME_LIMIT_SECS": str(int(spec.time_limit)),
-        "DATA_DIR": str(home / "data"),
-        "SUBMISSION_DIR": str(home / SUBMISSION_SUBDIR),
-        "LOGS_DIR": str(home / LOGS_SUBDIR),
-        "CODE_DIR": str(home / CODE_SUBDIR),
-        "AGENT_DIR": str(agent_dir),
-        "SEED": str(spec.seed),
-    }
-    if validation_url:
-        env["VALIDATION_URL"] = validation_url
-    return env
 
 
 def gpu_env(spec: RunSpec) -> dict[str, str]:
@@ -69,14 +54,12 @@ def gpu_env(spec: RunSpec) -> dict[str, str]:
     return {}
 
 
-def validate_script() -> str:
-    return resources.files("pytest_mlebench.runners").joinpath("validate_submission.sh").read_text()
-
-
 class LocalRunner:
     """Runs the agent's start script under bash, with a hard time limit (SIGTERM, then SIGKILL)."""
 
     name = "local"
+    #: Pins a run to its leased cores and GPUs; memory and the rest are not limited here.
+    limits = RunLimits()
 
     def __init__(self, kill_grace_s: float = STOP_GRACE_S) -> None:
         self.kill_grace_s = kill_grace_s
@@ -86,6 +69,10 @@ class LocalRunner:
 
     def problems(self, agent: Agent) -> list[str]:
         return []
+
+    def sweep(self) -> int:
+        """Nothing to sweep: each run's dead-man's switch ends its agent and removes its workspace."""
+        return 0
 
     def run(self, spec: RunSpec) -> RunResult:
         workspace = Path(tempfile.mkdtemp(prefix=f"mlebench-{spec.competition_id}-"))
@@ -149,5 +136,6 @@ class LocalRunner:
             runtime_s=runtime,
             submission_path=submission if submission.is_file() else None,
             log_path=spec.log_path,
+            **spec.limits(),
         )
 

@@ -49,11 +49,19 @@ from rich.console import Console
 
 from ...catalog.registry import Agent
 from ...fsutil import remove_tree
-from ...options import Settings
 from .. import deadman
-from ..base import CODE_SUBDIR, LOGS_SUBDIR, SUBMISSION_SUBDIR, RunResult, RunSpec
+from ..base import (
+    CODE_SUBDIR,
+    LOGS_SUBDIR,
+    SUBMISSION_SUBDIR,
+    RunLimits,
+    RunResult,
+    RunSpec,
+    contract_env,
+    validate_script,
+)
 from ..endpoint import ValidationServer
-from ..local import STOP_GRACE_S, contract_env, validate_script
+from ..local import STOP_GRACE_S
 from .images import (
     docker_resource,
     ensure_agent_image,
@@ -109,7 +117,8 @@ class DockerRunner:
         session_id: str | None = None,
         console: Console | None = None,
     ) -> None:
-        """``memory``/``cpus`` apply when the run's spec sets none; ``base_image`` as in images.py.
+        """``memory``, ``cpus``, ``pids_limit``, ``shm_size`` and ``network_mode`` apply when
+        the run's spec sets none (``self.limits``); ``base_image`` as in images.py.
 
         ``network_mode`` is the network of agents that ask for one (agent.yaml
         ``network: true``); None is the engine's default bridge. "host" lets such an
@@ -118,25 +127,16 @@ class DockerRunner:
         """
         self._client = client
         self.base_image = base_image
-        self.memory = memory
-        self.cpus = cpus
-        self.pids_limit = pids_limit
-        self.shm_size = shm_size
+        self.limits = RunLimits(cpus=cpus, memory=memory, shm_size=shm_size, pids_limit=pids_limit,
+                                network_mode=network_mode)
         self.stop_grace_s = stop_grace_s
         self.validation_interval_s = validation_interval_s
         self.max_output_bytes = max_output_bytes
         self.max_log_bytes = max_log_bytes
         self.keep_containers = keep_containers
-        self.network_mode = network_mode
         self.session_id = session_id or _session_id()
         self.console = console
         self._base_tag: str | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DockerRunner:
-        return cls(memory=settings.memory_per_run, cpus=settings.cpus_per_run,
-                   pids_limit=settings.pids_limit, shm_size=settings.shm_size,
-                   keep_containers=settings.keep_containers, network_mode=settings.agent_network)
 
     @property
     def client(self) -> DockerClient:
@@ -158,6 +158,10 @@ class DockerRunner:
         wanted = wanted_base_source(self.base_image)
         return ["docker runner: " + missing_base_message(wanted, "not pulled yet")]
 
+    def sweep(self) -> int:
+        """The start-up sweep: containers of dead sessions (past their deadline) only."""
+        return len(sweep_containers(client=self.client, only_expired=True))
+
     def image_for(self, agent: Agent) -> str:
         """The agent's image tag, building the base and the agent's layer when missing."""
         if self._base_tag is None:
@@ -168,7 +172,7 @@ class DockerRunner:
     def run(self, spec: RunSpec) -> RunResult:
         for sub in _OUTPUTS:
             (spec.run_dir / sub).mkdir(parents=True, exist_ok=True)
-        run = _Run(self, spec)
+        run = _Run(self, spec.with_defaults(self.limits))
         try:
             return run.execute()
         except Exception as exc:  # the harness failed, not the agent: report it on the item
@@ -239,8 +243,7 @@ class _Run:
         else:
             self.exit_code = int(state["ExitCode"])
         if state.get("OOMKilled"):
-            limit = spec.memory or self.runner.memory
-            self.note(f"out of memory (limit {limit}): the kernel killed a process of the agent")
+            self.note(f"out of memory (limit {spec.memory}): the kernel killed a process of the agent")
         refused = [item for sub in _OUTPUTS for item in self.copy_out(sub)]
         if refused:
             self.note("outputs refused: " + "; ".join(refused))
@@ -252,6 +255,7 @@ class _Run:
             runner=DockerRunner.name, exit_code=self.exit_code, timed_out=self.timed_out,
             runtime_s=self.runtime_s, submission_path=submission if submission.is_file() else None,
             log_path=self.spec.log_path, harness_error=harness_error, image_digest=self.image_digest,
+            **self.spec.limits(),
         )
 
     # -- the container's configuration -------------------------------------
@@ -265,7 +269,7 @@ class _Run:
         return env
 
     def on_host_network(self) -> bool:
-        return self.spec.agent.network and self.runner.network_mode == "host"
+        return self.spec.agent.network and self.spec.network_mode == "host"
 
     def labels(self) -> dict[str, str]:
         spec = self.spec
@@ -280,26 +284,24 @@ class _Run:
         return f"{base[:80]}-s{self.spec.seed}-{secrets.token_hex(3)}"
 
     def host_config(self) -> dict[str, Any]:
-        spec, runner = self.spec, self.runner
+        spec = self.spec
         mounts = [Mount(str(HOME / "data"), str(spec.public_dir.resolve()), type="bind", read_only=True)]
         if spec.validation_check is not None:
             mounts.append(self.serve_validation(spec.validation_check))
-        memory = spec.memory or runner.memory
-        cpus = spec.cpus if spec.cpus is not None else runner.cpus
         config: dict[str, Any] = {
             "mounts": mounts,
-            "network_mode": runner.network_mode if spec.agent.network else "none",
+            "network_mode": spec.network_mode if spec.agent.network else "none",
             "cap_drop": ["ALL"],
             "security_opt": ["no-new-privileges"],
-            "pids_limit": runner.pids_limit,
-            "shm_size": runner.shm_size,
+            "pids_limit": spec.pids_limit,
+            "shm_size": spec.shm_size,
             "init": True,
             "log_config": LogConfig(type="json-file", config={"max-size": "100m", "max-file": "1"}),
         }
-        if memory:
-            config |= {"mem_limit": memory, "memswap_limit": memory}
-        if cpus:
-            config["nano_cpus"] = int(cpus * 1e9)
+        if spec.memory:
+            config |= {"mem_limit": spec.memory, "memswap_limit": spec.memory}
+        if spec.cpus:
+            config["nano_cpus"] = int(spec.cpus * 1e9)
         if spec.cpuset:
             config["cpuset_cpus"] = ",".join(spec.cpuset)
         if spec.gpus:
