@@ -15,6 +15,7 @@ from typing import Any
 
 from . import __version__
 from .catalog.registry import Agent, Competition, Registry
+from .data.raw import SYNTHETIC
 from .data.store import DataStore, PreparedCompetition
 from .fsutil import remove_tree
 from .grading.grader import Grader
@@ -51,12 +52,18 @@ def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: Le
                        missing_reason: str = "no submission.csv was written",
                        **run_fields: Any) -> dict[str, Any]:
     """A report record: the submission graded and placed, with what names the competition's
-    data and leaderboard; ``run_fields`` say how the submission was made (none for ``grade``)."""
+    data and leaderboard; ``run_fields`` say how the submission was made (none for ``grade``).
+
+    A score on synthetic data says nothing about the competition: it is never placed on
+    the human leaderboard (no thresholds, rank or medals).
+    """
     comp = prepared.competition
+    if prepared.data == SYNTHETIC:
+        lookup = LeaderboardLookup(None, "none", "synthetic data: not placed on the human leaderboard")
     graded = grade_submission(submission_path=submission_path, grader=grader,
                               leaderboard=lookup.leaderboard, missing_reason=missing_reason)
     return new_record(
-        competition_id=comp.id, leaderboard_source=lookup.source,
+        competition_id=comp.id, data=prepared.data, leaderboard_source=lookup.source,
         leaderboard_problem=lookup.problem, variant=comp.variant, split=split,
         awards_medals=comp.awards_medals, dataset_version=prepared.dataset_version,
         plugin_version=__version__, known_issues="; ".join(comp.known_issues) or None,
@@ -186,4 +193,5 @@ class Harness:
             "cpus_per_run": self.settings.cpus_per_run, "memory_per_run": self.runner.limits.memory,
             "gpus_per_run": self.settings.gpus_per_run if self.settings.gpus else None,
             "excluded_known_issues": self.excluded, "variants": dict(self.variants),
+            "data": SYNTHETIC if self.settings.synthetic else "real",
         }

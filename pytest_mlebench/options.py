@@ -58,6 +58,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("--raw-dir", "pre-staged Kaggle files for machines without internet: <id>.zip as Kaggle "
            "serves it, or an extracted <id>/ folder (default: $MLEBENCH_RAW_DIR, else download "
            "from Kaggle)", metavar="PATH"),
+    Option("--mlebench-synthetic", "run on small made-up raw files in each competition's Kaggle layout "
+           "(its synthetic.py) instead of Kaggle's data: a smoke test of an agent on every layout, "
+           "no download; records say data: synthetic and are never placed on human leaderboards",
+           is_flag=True),
     Option("--mlebench-repo", "an MLE-bench checkout (with `git lfs pull` done) whose "
            "leaderboards are preferred over all others", metavar="PATH"),
     Option("--kaggle-leaderboards", "fetch leaderboards missing from the cache from the Kaggle API "
@@ -224,6 +228,8 @@ class Settings:
     report_path: Path | None
     #: Pre-staged raw Kaggle files (--raw-dir, else $MLEBENCH_RAW_DIR).
     raw_dir: Path | None = None
+    #: Raw files made by each competition's synthetic.py, not Kaggle's (--mlebench-synthetic).
+    synthetic: bool = False
     mlebench_repo: Path | None = None
     kaggle_leaderboards: bool = False
     gpus: str | None = None
@@ -278,6 +284,7 @@ class Settings:
             require=require,
             report_path=_path(report) if report else None,
             raw_dir=_directory(raw_dir, "--raw-dir") if raw_dir else None,
+            synthetic=bool(raw_value(config, "mlebench_synthetic")),
             mlebench_repo=_directory(repo, "--mlebench-repo") if repo else None,
             kaggle_leaderboards=bool(raw_value(config, "mlebench_kaggle_leaderboards")),
             gpus=raw_value(config, "mlebench_gpus"),

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from .data.kaggle import check_access
+from .data.synthetic import missing_builders
 from .harness import Harness
 from .leaderboards.sources import mlebench_repo_problem
 from .runners.leases import detect_gpus, parse_gpus
@@ -28,9 +29,11 @@ def preflight(harness: Harness, needs_leaderboards: bool) -> list[str]:
     implemented = [c for c in selected if c.implemented]
     problems: list[str] = []
 
-    to_download = harness.store.to_download(implemented)
+    to_download = harness.store.to_download(implemented)  # none under --mlebench-synthetic
     if to_download:
         problems += [str(p) for p in check_access(to_download)]
+    if settings.synthetic:
+        problems += missing_builders(implemented)
 
     kaggle_ids = [c.id for c in implemented if c.source == "kaggle"]
     if settings.mlebench_repo is not None and kaggle_ids:

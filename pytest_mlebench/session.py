@@ -21,6 +21,7 @@ from .catalog import builtin
 from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
 from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
+from .data.synthetic import SyntheticRawSource
 from .harness import Harness
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
@@ -77,7 +78,8 @@ def start(config: pytest.Config, settings: Settings) -> None:
     run_group = workerinput.get("mlebench_run_group") or settings.resume or new_run_group(agent.name)
     if settings.resume and not (settings.runs_dir / run_group).is_dir():
         raise pytest.UsageError(f"--resume {run_group}: no such run group in {settings.runs_dir}")
-    raw = RawSource(settings.data_dir, settings.raw_dir, progress=progress_for(config))
+    raw = (SyntheticRawSource(settings.data_dir, registry.competitions) if settings.synthetic
+           else RawSource(settings.data_dir, settings.raw_dir, progress=progress_for(config)))
     store = DataStore(settings.data_dir, raw_source=raw, status=status_factory(config))
     harness = Harness(settings, registry, agent, competition_ids, runner, run_group, store,
                       leaser, resume=bool(settings.resume), variants=variants)

@@ -43,8 +43,13 @@ from .kaggle import ArchiveError, ByteReport, KaggleError, archive_members, down
 if TYPE_CHECKING:
     import pytest
 
+    from ..catalog.registry import Competition
+
 #: Opens the display of one long task (a download, an extraction); yields its ByteReport.
 Progress = Callable[[str], AbstractContextManager[ByteReport]]
+
+#: What a source's files are: Kaggle's, or made by each competition's synthetic.py.
+REAL, SYNTHETIC = "real", "synthetic"
 
 _PARTIAL_PREFIX = ".raw-partial-"
 _CHUNK = 1 << 20
@@ -149,10 +154,17 @@ class RawSource:
     time downloads or extracts a competition.
     """
 
+    data = REAL
+
     def __init__(self, data_dir: Path, raw_dir: Path | None = None, progress: Progress | None = None) -> None:
         self.data_dir = data_dir
         self.raw_dir = raw_dir
         self.progress = progress
+
+    def version_suffix(self, competition: Competition) -> str:
+        """Appended to the prepared folder's data version, so data prepared from other raw files
+        (synthetic ones) is never taken for this source's."""
+        return ""
 
     def staged(self, competition_id: str) -> Path | None:
         """The pre-staged folder or archive in the raw directory, if there is one."""

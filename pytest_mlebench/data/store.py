@@ -29,7 +29,7 @@ from filelock import FileLock
 
 from ..catalog.registry import Competition, RegistryError
 from ..fsutil import remove_tree
-from .raw import RawDataError, RawSource
+from .raw import REAL, RawDataError, RawSource
 
 MANIFEST = "manifest.json"
 #: Size, mtime and inode of each file when it was last hashed (not part of the dataset version).
@@ -50,6 +50,8 @@ class PreparedCompetition:
     root: Path
     #: sha256 of the manifest: one string naming exactly these prepared files.
     dataset_version: str
+    #: "real", or "synthetic" when prepared from a competition's synthetic.py.
+    data: str = REAL
 
     @property
     def public(self) -> Path:
@@ -134,8 +136,20 @@ class DataStore:
         self._status = status or (lambda _msg: nullcontext())
         self._verified: dict[Path, PreparedCompetition] = {}
 
+    def _raw_source_of(self, competition: Competition) -> RawSource | None:
+        """Where the competition's raw files come from; offline competitions have none."""
+        return self.raw_source if competition.source == "kaggle" else None
+
+    def data_of(self, competition: Competition) -> str:
+        """Whether the competition is prepared from real or synthetic raw files."""
+        source = self._raw_source_of(competition)
+        return source.data if source else REAL
+
     def final_dir(self, competition: Competition) -> Path:
-        return self.data_dir / competition.id / f"v{competition.data_version}"
+        """Keyed by the data version and the raw source: synthetic data never poses as real."""
+        source = self._raw_source_of(competition)
+        suffix = source.version_suffix(competition) if source else ""
+        return self.data_dir / competition.id / f"v{competition.data_version}{suffix}"
 
     def is_prepared(self, competition: Competition) -> bool:
         return (self.final_dir(competition) / MANIFEST).is_file()
@@ -176,7 +190,7 @@ class DataStore:
                 self._prepare_into(competition, final)
         manifest_text = (final / MANIFEST).read_bytes()
         prepared = PreparedCompetition(
-            competition, final, hashlib.sha256(manifest_text).hexdigest()
+            competition, final, hashlib.sha256(manifest_text).hexdigest(), self.data_of(competition)
         )
         self._verified[final] = prepared
         return prepared

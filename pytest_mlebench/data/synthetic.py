@@ -30,14 +30,12 @@ from scipy.io import wavfile
 
 from ..catalog.registry import Competition
 from ..fsutil import remove_tree
-from .raw import RawDataError, RawSource
+from .raw import SYNTHETIC, RawDataError, RawSource
 
 #: Writes one competition's raw files into an existing, empty folder.
 Builder = Callable[[Path, np.random.Generator], None]
 
 SYNTHETIC_FILE = "synthetic.py"
-#: What a record says about data made by a competition's synthetic.py.
-SYNTHETIC = "synthetic"
 
 
 # -- building a competition's raw folder ----------------------------------------------------

@@ -119,6 +119,8 @@ class Record:
     leaderboard_problem: str | None = None
     invalid_reason: str | None = None
     split: str | None = None
+    #: "real", or "synthetic" (--mlebench-synthetic: never placed on a leaderboard).
+    data: str | None = None
     awards_medals: bool | None = None
     n_teams: int | None = None
     dataset_version: str | None = None
