@@ -28,8 +28,8 @@ COMPETITION = "diabetes-progression"
 
 def session_seconds(seeds: int, data_dir: Path, runs_dir: Path, runner: str) -> float:
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--agent=dummy",
-           f"--competitions={COMPETITION}", f"--seeds={seeds}", f"--runner={runner}",
-           f"--data-dir={data_dir}", f"--runs-dir={runs_dir}"]
+           f"--competitions={COMPETITION}", f"--mlebench-seeds={seeds}", f"--mlebench-runner={runner}",
+           f"--mlebench-data-dir={data_dir}", f"--mlebench-runs-dir={runs_dir}"]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=runs_dir)
     return time.perf_counter() - start

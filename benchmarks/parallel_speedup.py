@@ -41,7 +41,8 @@ def write_sleeper(root: Path, seconds: float) -> None:
 
 def session(root: Path, data_dir: Path, *extra: str) -> float:
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--agent=sleeper",
-           f"--competitions={COMPETITIONS}", "--seeds=2", "--runner=local", f"--data-dir={data_dir}", *extra]
+           f"--competitions={COMPETITIONS}", "--mlebench-seeds=2", "--mlebench-runner=local",
+           f"--mlebench-data-dir={data_dir}", *extra]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=root)
     return time.perf_counter() - start
@@ -56,7 +57,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root, data_dir = Path(tmp), Path(tmp, "data")
         write_sleeper(root, args.sleep)
-        session(root, data_dir, "--agent=dummy", "--seeds=1")  # prepare, outside the measurement
+        session(root, data_dir, "--agent=dummy", "--mlebench-seeds=1")  # prepare, outside the measurement
         serial = session(root, data_dir)
         parallel = session(root, data_dir, "-n", str(args.workers), "--dist", "worksteal")
     print(f"8 runs sleeping {args.sleep:g}s: serial {serial:.1f}s, -n {args.workers} {parallel:.1f}s "

@@ -73,6 +73,6 @@ def grade_report(request: pytest.FixtureRequest, mlebench_case: Case,
 
 @pytest.fixture
 def mlebench_gates(request: pytest.FixtureRequest, mlebench_harness: Harness) -> SessionGates:
-    """What a competition's test asserts beyond validity: --require, --mlebench-expect,
+    """What a competition's test asserts beyond validity: --mlebench-require, --mlebench-expect,
     --mlebench-baseline."""
     return request.config.stash[GATES_KEY]

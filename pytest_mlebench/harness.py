@@ -22,7 +22,7 @@ from .grading.grader import Grader
 from .grading.record import new_record
 from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
-from .options import Settings
+from .options import Limits, Paths, Selection
 from .provenance import agent_commit, gpu_model, host_cpus
 from .runners.base import Runner, RunResult, RunSpec
 from .runners.leases import Leaser
@@ -74,11 +74,13 @@ def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: Le
 class Harness:
     """Everything one session needs to turn a case into a report record."""
 
-    def __init__(self, settings: Settings, registry: Registry, agent: Agent,
+    def __init__(self, selection: Selection, limits: Limits, paths: Paths, registry: Registry, agent: Agent,
                  competition_ids: list[str], runner: Runner, run_group: str,
                  store: DataStore, leaser: Leaser, resume: bool = False,
                  variants: dict[str, str] | None = None) -> None:
-        self.settings = settings
+        self.selection = selection
+        self.limits = limits
+        self.paths = paths
         self.registry = registry
         self.agent = agent
         self.competition_ids = competition_ids
@@ -86,7 +88,7 @@ class Harness:
         self.run_group = run_group
         self.store = store
         self.leaser = leaser
-        #: Reuse the finished runs of ``run_group`` (``--resume``) instead of running them again.
+        #: Reuse the finished runs of ``run_group`` (``--mlebench-resume``) instead of running them again.
         self.resume = resume
         #: Competition id -> the variant chosen with --mlebench-variant.
         self.variants = variants or {}
@@ -97,13 +99,13 @@ class Harness:
     @property
     def excluded(self) -> list[str]:
         """Competitions left out by --mlebench-exclude-known-issues."""
-        if not self.settings.exclude_known_issues:
+        if not self.selection.exclude_known_issues:
             return []
         return [cid for cid in self.competition_ids
                 if cid in self.registry.competitions and self.registry.competitions[cid].known_issues]
 
     def cases(self) -> list[Case]:
-        n = self.settings.seeds
+        n = self.selection.seeds
         return [Case(self._competition(cid), seed, n) for cid in self.competition_ids
                 if cid not in self.excluded for seed in range(n)]
 
@@ -126,11 +128,11 @@ class Harness:
             self._graders[competition.id] = competition.grader(prepared.answers_path)
             self._leaderboards[competition.id] = find_leaderboard(
                 prepared, competition.grading_spec().metric.lower_is_better,
-                self.settings.mlebench_repo, self.settings.kaggle_leaderboards)
+                self.paths.mlebench_repo, self.paths.kaggle_leaderboards)
         return prepared
 
     def run_dir(self, case: Case) -> Path:
-        return self.settings.runs_dir / self.run_group / case.competition.id / f"seed{case.seed}"
+        return self.paths.runs_dir / self.run_group / case.competition.id / f"seed{case.seed}"
 
     def _prepared(self, competition: Competition) -> tuple[Grader, LeaderboardLookup]:
         """The grader and leaderboard :meth:`prepare` resolved for ``competition``."""
@@ -142,7 +144,7 @@ class Harness:
         """Run the agent once; the runner serves ``check`` as the agent's validation endpoint.
 
         The result is saved as run.json in the run directory, last: a run directory
-        without it is an unfinished run, which ``--resume`` runs again.
+        without it is an unfinished run, which ``--mlebench-resume`` runs again.
         """
         run_dir = self.run_dir(case)
         finished = run_dir / RUN_FILE
@@ -156,9 +158,9 @@ class Harness:
             run_spec = RunSpec(
                 competition_id=case.competition.id, agent=self.agent,
                 public_dir=prepared.public, run_dir=run_dir,
-                time_limit=self.settings.time_limit, seed=case.seed,
+                time_limit=self.limits.time_limit, seed=case.seed,
                 instructions=instructions_text(), extra_env=extra_env, validation_check=check,
-                cpus=self.settings.cpus_per_run,
+                cpus=self.limits.cpus_per_run,
                 gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
             )
             result = self.runner.run(run_spec)
@@ -176,11 +178,11 @@ class Harness:
             agent=self.agent.name, seed=case.seed,
             runner=result.runner, runtime_s=round(result.runtime_s, 3),
             exit_code=result.exit_code, timed_out=result.timed_out,
-            time_limit_s=self.settings.time_limit,
+            time_limit_s=self.limits.time_limit,
             harness_error=result.harness_error, run_dir=str(self.run_dir(case)),
             agent_version=self.agent.version,
             agent_commit=agent_commit(self.agent.path), image_digest=result.image_digest,
-            cpus_per_run=self.settings.cpus_per_run, memory_per_run=result.memory,
+            cpus_per_run=self.limits.cpus_per_run, memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
         )
 
@@ -188,10 +190,10 @@ class Harness:
         return {
             "plugin_version": __version__, "agent": self.agent.name,
             "agent_version": self.agent.version, "runner": self.runner.name,
-            "run_group": self.run_group, "time_limit_s": self.settings.time_limit,
-            "seeds": self.settings.seeds, "competitions": self.settings.competitions,
-            "cpus_per_run": self.settings.cpus_per_run, "memory_per_run": self.runner.limits.memory,
-            "gpus_per_run": self.settings.gpus_per_run if self.settings.gpus else None,
+            "run_group": self.run_group, "time_limit_s": self.limits.time_limit,
+            "seeds": self.selection.seeds, "competitions": self.selection.competitions,
+            "cpus_per_run": self.limits.cpus_per_run, "memory_per_run": self.runner.limits.memory,
+            "gpus_per_run": self.limits.gpus_per_run if self.limits.gpus else None,
             "excluded_known_issues": self.excluded, "variants": dict(self.variants),
-            "data": SYNTHETIC if self.settings.synthetic else "real",
+            "data": SYNTHETIC if self.paths.synthetic else "real",
         }

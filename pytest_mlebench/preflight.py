@@ -15,7 +15,7 @@ from .data.kaggle import check_access
 from .data.synthetic import missing_builders
 from .harness import Harness
 from .leaderboards.sources import mlebench_repo_problem
-from .runners.leases import detect_gpus, parse_gpus
+from .runners.leases import detect_gpus
 
 #: Free disk below this is a problem whenever anything is still to prepare.
 MIN_FREE_BYTES = 2 * 1024**3
@@ -23,7 +23,7 @@ MIN_FREE_BYTES = 2 * 1024**3
 
 def preflight(harness: Harness, needs_leaderboards: bool) -> list[str]:
     """What stops this session from running to the end; empty when nothing does."""
-    settings = harness.settings
+    paths, gpus = harness.paths, harness.limits.gpus
     selected = [harness.registry.competitions[c] for c in harness.competition_ids
                 if c in harness.registry.competitions]
     implemented = [c for c in selected if c.implemented]
@@ -32,42 +32,40 @@ def preflight(harness: Harness, needs_leaderboards: bool) -> list[str]:
     to_download = harness.store.to_download(implemented)  # none under --mlebench-synthetic
     if to_download:
         problems += [str(p) for p in check_access(to_download)]
-    if settings.synthetic:
+    if paths.synthetic:
         problems += missing_builders(implemented)
 
     kaggle_ids = [c.id for c in implemented if c.source == "kaggle"]
-    if settings.mlebench_repo is not None and kaggle_ids:
-        problem = mlebench_repo_problem(settings.mlebench_repo, kaggle_ids)
+    if paths.mlebench_repo is not None and kaggle_ids:
+        problem = mlebench_repo_problem(paths.mlebench_repo, kaggle_ids)
         if problem:
             problems.append(problem)
-    if needs_leaderboards and settings.mlebench_repo is None and not settings.kaggle_leaderboards:
+    if needs_leaderboards and paths.mlebench_repo is None and not paths.kaggle_leaderboards:
         bare = [c.id for c in implemented if c.source == "kaggle" and c.leaderboard == "none"]
         if bare:
             problems.append(f"medals are required but {len(bare)} competitions ({', '.join(bare[:3])}"
                             f"{', ...' if len(bare) > 3 else ''}) have no leaderboard: give --mlebench-repo "
-                            f"PATH (an MLE-bench checkout with `git lfs pull` done) or --kaggle-leaderboards")
+                            f"PATH (an MLE-bench checkout with `git lfs pull` done) or "
+                            f"--mlebench-kaggle-leaderboards")
 
     problems += harness.runner.problems(harness.agent)
 
-    wanted = parse_gpus(settings.gpus) if settings.gpus and settings.gpus.strip() != "auto" else []
-    if wanted:
+    if gpus:  # --mlebench-gpus auto found its GPUs already: only a list can name absent ones
         visible = detect_gpus()
-        absent = [g for g in wanted if g not in visible]
+        absent = [g for g in gpus if g not in visible]
         if absent:
-            problems.append(f"--gpus {settings.gpus}: GPU {', '.join(absent)} not visible here (the driver "
-                            f"reports: {', '.join(visible) or 'no GPU'}); check nvidia-smi and "
-                            f"CUDA_VISIBLE_DEVICES")
-    elif settings.gpus and settings.gpus.strip() == "auto" and not detect_gpus():
-        problems.append("--gpus auto: no GPU found (nvidia-smi missing or reports none)")
+            problems.append(f"--mlebench-gpus {','.join(gpus)}: GPU {', '.join(absent)} not visible here "
+                            f"(the driver reports: {', '.join(visible) or 'no GPU'}); check nvidia-smi "
+                            f"and CUDA_VISIBLE_DEVICES")
 
     unprepared = [c for c in implemented if not harness.store.is_prepared(c)]
     if unprepared:
-        free = shutil.disk_usage(_existing(settings.data_dir)).free
-        need = max(MIN_FREE_BYTES, 3 * sum(_staged_size(settings.raw_dir, c.id) for c in unprepared))
+        free = shutil.disk_usage(_existing(paths.data_dir)).free
+        need = max(MIN_FREE_BYTES, 3 * sum(_staged_size(paths.raw_dir, c.id) for c in unprepared))
         if free < need:
-            problems.append(f"only {free / 1024**3:.1f} GiB free in {settings.data_dir}, "
+            problems.append(f"only {free / 1024**3:.1f} GiB free in {paths.data_dir}, "
                             f"{need / 1024**3:.1f} GiB needed to prepare {len(unprepared)} competitions: "
-                            f"free space or give --data-dir on a larger disk")
+                            f"free space or give --mlebench-data-dir on a larger disk")
     return problems
 
 

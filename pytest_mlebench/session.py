@@ -26,21 +26,15 @@ from .harness import Harness
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
 from .leaderboards.sources import candidates
-from .options import Settings
+from .options import Limits, Outputs, Settings
 from .preflight import preflight
 from .provenance import host_cpus
 from .reporting.collector import ResultCollector
-from .reporting.gates import (
-    GateError,
-    SessionGates,
-    load_baseline,
-    load_expectations,
-    parse_fail_under,
-)
+from .reporting.gates import GateError, SessionGates
 from .reporting.progress import status_factory
 from .reporting.summary import append_markdown, markdown, render, write_json
 from .runners.base import Runner
-from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir, parse_gpus
+from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir
 
 BUILTINS_NAME = "mlebench.builtins"
 TEST_MODULE = Path(__file__).with_name("competition_test.py")
@@ -56,40 +50,35 @@ def start(config: pytest.Config, settings: Settings) -> None:
     pm.hook.pytest_mlebench_register_agents(registry=registry)
     pm.hook.pytest_mlebench_register_runners(registry=registry)
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
+    selection, paths, resume = settings.selection, settings.paths, settings.outputs.resume
     try:
-        agent = registry.agent(settings.agent)
-        competition_ids = registry.select(settings.competitions)
-        variants = registry.variants_of(settings.variants)
-        runner, runner_note = choose_runner(config, workerinput.get("mlebench_runner") or settings.runner,
+        agent = registry.agent(str(selection.agent))
+        competition_ids = registry.select(selection.competitions)
+        variants = registry.variants_of(selection.variants)
+        runner, runner_note = choose_runner(config, workerinput.get("mlebench_runner") or selection.runner,
                                             registry, agent)
     except RegistryError as exc:
         raise pytest.UsageError(str(exc)) from None
     try:
-        gates = SessionGates(
-            require=settings.require,
-            baseline=load_baseline(settings.baseline_path),
-            expectations=load_expectations(settings.expect_path, set(competition_ids)),
-            fail_under=parse_fail_under(settings.fail_under),
-            tolerance=settings.tolerance,
-        )
-        leaser = Leaser(settings.lease_dir or default_lease_dir(), device_pools(settings))
+        gates = SessionGates.from_options(settings.gates, set(competition_ids))
+        leaser = Leaser(settings.limits.lease_dir or default_lease_dir(), device_pools(settings.limits))
     except (GateError, LeaseError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    run_group = workerinput.get("mlebench_run_group") or settings.resume or new_run_group(agent.name)
-    if settings.resume and not (settings.runs_dir / run_group).is_dir():
-        raise pytest.UsageError(f"--resume {run_group}: no such run group in {settings.runs_dir}")
-    raw = (SyntheticRawSource(settings.data_dir, registry.competitions) if settings.synthetic
-           else RawSource(settings.data_dir, settings.raw_dir, progress=progress_for(config)))
-    store = DataStore(settings.data_dir, raw_source=raw, status=status_factory(config))
-    harness = Harness(settings, registry, agent, competition_ids, runner, run_group, store,
-                      leaser, resume=bool(settings.resume), variants=variants)
+    run_group = workerinput.get("mlebench_run_group") or resume or new_run_group(agent.name)
+    if resume and not (paths.runs_dir / run_group).is_dir():
+        raise pytest.UsageError(f"--mlebench-resume {run_group}: no such run group in {paths.runs_dir}")
+    raw = (SyntheticRawSource(paths.data_dir, registry.competitions) if paths.synthetic
+           else RawSource(paths.data_dir, paths.raw_dir, progress=progress_for(config)))
+    store = DataStore(paths.data_dir, raw_source=raw, status=status_factory(config))
+    harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
+                      run_group, store, leaser, resume=bool(resume), variants=variants)
     config.stash[fixtures.GATES_KEY] = gates
     if not workerinput and not config.option.collectonly:
         problems = preflight(harness, gates.needs_leaderboards())
         if problems:
             raise pytest.UsageError("preflight found problems; nothing was prepared or run:\n"
                                     + "\n".join(f"  - {p}" for p in problems))
-        if settings.preflight_only:
+        if selection.preflight_only:
             pytest.exit(f"preflight passed: {len(competition_ids)} competitions can run", returncode=0)
     config.stash[fixtures.HARNESS_KEY] = harness
     install_sigterm_handler()
@@ -98,21 +87,21 @@ def start(config: pytest.Config, settings: Settings) -> None:
         if swept:
             runner_note = f"{runner_note}; removed {swept} leftovers of killed sessions".lstrip("; ")
     pm.register(fixtures, "mlebench.fixtures")
-    pm.register(MlebenchSession(config, harness, runner_note), "mlebench.session")
+    pm.register(MlebenchSession(config, harness, settings.outputs, runner_note), "mlebench.session")
     if str(TEST_MODULE) not in config.args:
         explicit = config.args_source == pytest.Config.ArgsSource.ARGS
         config.args = [*config.args, str(TEST_MODULE)] if explicit else [str(TEST_MODULE)]
 
 
-def device_pools(settings: Settings) -> list[DevicePool]:
-    """The GPU pool from --gpus, and a CPU pool of this machine's cores from --cpus-per-run."""
+def device_pools(limits: Limits) -> list[DevicePool]:
+    """The GPU pool from --mlebench-gpus, and a CPU pool of this machine's cores from
+    --mlebench-cpus-per-run."""
     pools = []
-    gpus = parse_gpus(settings.gpus)
-    if gpus:
-        pools.append(DevicePool("gpu", tuple(gpus), settings.gpus_per_run, settings.runs_per_gpu))
-    if settings.cpus_per_run:
+    if limits.gpus:
+        pools.append(DevicePool("gpu", limits.gpus, limits.gpus_per_run, limits.runs_per_gpu))
+    if limits.cpus_per_run:
         cores = tuple(str(c) for c in sorted(os.sched_getaffinity(0)))
-        pools.append(DevicePool("cpu", cores, settings.cpus_per_run))
+        pools.append(DevicePool("cpu", cores, limits.cpus_per_run))
     return pools
 
 
@@ -129,7 +118,7 @@ def graded_leaderboards(harness: Harness, records: list[dict[str, Any]]) -> dict
         if cid in found or digest is None or cid not in competitions:
             continue
         prepared = PreparedCompetition(competitions[cid], harness.store.final_dir(competitions[cid]), "")
-        for candidate, path, _sha256 in candidates(prepared, harness.settings.mlebench_repo):
+        for candidate, path, _sha256 in candidates(prepared, harness.paths.mlebench_repo):
             if candidate == record.get("leaderboard_source"):
                 try:
                     found[cid] = load_leaderboard(path, bool(record.get("is_lower_better")), candidate,
@@ -183,20 +172,20 @@ def make_runner(config: pytest.Config, name: str, agent: Agent) -> Runner:
 class MlebenchSession:
     """The hooks that only matter once ``--agent`` turned the plugin on."""
 
-    def __init__(self, config: pytest.Config, harness: Harness, runner_note: str) -> None:
+    def __init__(self, config: pytest.Config, harness: Harness, outputs: Outputs, runner_note: str) -> None:
         self.config = config
         self.harness = harness
+        self.outputs = outputs
         self.runner_note = runner_note
         self.gates: SessionGates = config.stash[fixtures.GATES_KEY]
         self.gate_failures: list[str] = []
         self.is_worker = hasattr(config, "workerinput")
-        settings = harness.settings
         self.collector = None if self.is_worker else ResultCollector(
-            harness.session_meta(), seeds=settings.seeds, pad_missing=settings.pad_missing,
+            harness.session_meta(), seeds=harness.selection.seeds, pad_missing=outputs.pad_missing,
             excluded=harness.excluded, split_of=harness.registry.split_of)
         # With pytest-html's --html, the HTML report is written beside it unless --mlebench-html says where.
         results_page = config.getoption("htmlpath", None)
-        self.html_page = settings.html_path or (
+        self.html_page = outputs.html or (
             Path(results_page).absolute().with_suffix(".mlebench.html") if results_page else None)
         self.pytest_html = None
         if results_page and self.html_page is not None:
@@ -207,15 +196,15 @@ class MlebenchSession:
                 config.pluginmanager.register(self.pytest_html, "mlebench.pytest_html")
 
     def pytest_report_header(self) -> list[str]:
-        h, s = self.harness, self.harness.settings
+        h, sel, limits = self.harness, self.harness.selection, self.harness.limits
         note = f" [{self.runner_note}]" if self.runner_note else ""
         return [
             f"mlebench: agent {h.agent.name} (v{h.agent.version}), runner {h.runner.name}{note}",
-            f"mlebench: {len(h.competition_ids)} competitions ({s.competitions}) x {s.seeds} seeds, "
-            f"time limit {s.time_limit:g}s, require {s.require}",
-            f"mlebench: data {s.data_dir}, runs {s.runs_dir / h.run_group}",
-            f"mlebench: host {host_cpus()} CPUs, per run: cpus {s.cpus_per_run or 'all'}, "
-            f"memory {h.runner.limits.memory or 'unlimited'}, gpus {s.gpus_per_run if s.gpus else 0}; "
+            f"mlebench: {len(h.competition_ids)} competitions ({sel.competitions}) x {sel.seeds} seeds, "
+            f"time limit {limits.time_limit:g}s, require {self.gates.require}",
+            f"mlebench: data {h.paths.data_dir}, runs {h.paths.runs_dir / h.run_group}",
+            f"mlebench: host {host_cpus()} CPUs, per run: cpus {limits.cpus_per_run or 'all'}, "
+            f"memory {h.runner.limits.memory or 'unlimited'}, gpus {limits.gpus_each}; "
             f"plugin {__version__}",
             *([f"mlebench: excluded for known issues: {', '.join(h.excluded)} (the denominator changes)"]
               if h.excluded else []),
@@ -285,13 +274,13 @@ class MlebenchSession:
         if self.gate_failures and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         self.config.hook.pytest_mlebench_session_report(report=report, config=self.config)
-        settings = self.harness.settings
-        if settings.report_path is not None:
-            write_json(report, settings.report_path)
+        outputs = self.outputs
+        if outputs.report is not None:
+            write_json(report, outputs.report)
         text = markdown(report, self.collector.outcome_by_case())
-        if settings.markdown_path is not None:
-            settings.markdown_path.unlink(missing_ok=True)
-            append_markdown(text, settings.markdown_path)
+        if outputs.markdown is not None:
+            outputs.markdown.unlink(missing_ok=True)
+            append_markdown(text, outputs.markdown)
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             append_markdown(text, Path(os.environ["GITHUB_STEP_SUMMARY"]))
         if self.html_page is not None:
@@ -312,7 +301,7 @@ class MlebenchSession:
                           red=True)
         for failure in self.gate_failures:
             tr.write_line(f"gate failed: {failure}", red=True)
-        if self.harness.settings.report_path is not None:
-            tr.write_line(f"JSON report: {self.harness.settings.report_path}")
+        if self.outputs.report is not None:
+            tr.write_line(f"JSON report: {self.outputs.report}")
         if self.html_page is not None:
             tr.write_line(f"HTML report: {self.html_page}")

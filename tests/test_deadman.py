@@ -51,7 +51,8 @@ def test_a_sigkilled_session_stops_its_agent_and_detached_child_then_frees_the_l
     pids_file, lease_dir, output = tmp_path / "pids", tmp_path / "leases", tmp_path / "session.log"
     monkeypatch.setenv("PIDS_FILE", str(pids_file))
     write_agent(bench.path / "agents" / "detacher", DETACHER + "sleep 600\n")
-    proc = start_session(bench.path, ["--agent=detacher", "--cpus-per-run=1", f"--lease-dir={lease_dir}",
+    proc = start_session(bench.path, ["--agent=detacher", "--mlebench-cpus-per-run=1",
+                                      f"--mlebench-lease-dir={lease_dir}",
                                       "--competitions=tiny-auc"], output)
     wait_for(lambda: len(pids(pids_file)) == 2 and agent_started(bench.path),
              "the agent and its detached child started", proc=proc, output=output)

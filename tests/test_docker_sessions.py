@@ -22,7 +22,7 @@ pytestmark = pytest.mark.docker
 
 MEDAL_FIELDS = ("competition_id", "valid_submission", "gold_medal", "silver_medal", "bronze_medal",
                 "above_median", "any_medal")
-SLEEPER = ["--agent=sleeper", "--runner=docker", "--competitions=tiny-auc"]
+SLEEPER = ["--agent=sleeper", "--mlebench-runner=docker", "--competitions=tiny-auc"]
 
 
 def session_containers(label: str) -> list[dict]:
@@ -56,7 +56,7 @@ def test_an_interrupt_mid_run_leaves_no_container(docker_bench: pytest.Pytester,
 def test_a_sigkilled_session_has_its_container_removed_then_its_lease_freed(
         docker_bench: pytest.Pytester, session_label: str, tmp_path: Path) -> None:
     output, lease_dir = tmp_path / "session.log", tmp_path / "leases"
-    args = [*SLEEPER, "--cpus-per-run=1", f"--lease-dir={lease_dir}"]
+    args = [*SLEEPER, "--mlebench-cpus-per-run=1", f"--mlebench-lease-dir={lease_dir}"]
     proc = start_session(docker_bench.path, args, output)
     wait_for(lambda: agent_running(docker_bench.path, session_label), "the agent's container started",
              proc=proc, output=output)
@@ -70,11 +70,13 @@ def test_a_sigkilled_session_has_its_container_removed_then_its_lease_freed(
 
 def test_timed_out_and_crashing_agents_fail_their_test_and_leave_nothing(
         docker_bench: pytest.Pytester, session_label: str) -> None:
-    result = docker_bench.runpytest_subprocess("--agent=sleeper", "--runner=docker", "--time-limit=3",
+    result = docker_bench.runpytest_subprocess("--agent=sleeper", "--mlebench-runner=docker",
+                                               "--mlebench-time-limit=3",
                                                "--competitions=tiny-auc", timeout=900)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*time limit (3s)*"])
-    crash = docker_bench.runpytest_subprocess("--agent=crash", "--runner=docker", "--competitions=tiny-auc",
+    crash = docker_bench.runpytest_subprocess("--agent=crash", "--mlebench-runner=docker",
+                                              "--competitions=tiny-auc",
                                               timeout=900)
     crash.assert_outcomes(failed=1)
     crash.stdout.fnmatch_lines(["*exited with code 3*", "*about to crash*"])
@@ -90,7 +92,8 @@ def test_docker_gives_the_medals_of_the_local_runner(pytester: pytest.Pytester, 
     def medals(runner: str) -> list[dict]:
         report = pytester.path / f"{runner}.json"
         result = pytester.runpytest_subprocess(
-            "--agent=baseline", "--competitions=offline", f"--runner={runner}", f"--data-dir={data_dir}",
+            "--agent=baseline", "--competitions=offline", f"--mlebench-runner={runner}",
+            f"--mlebench-data-dir={data_dir}",
             f"--mlebench-report={report}", "-n", "2", f"--testrunuid={session_label}", timeout=1800)
         result.assert_outcomes(passed=5)
         records = json.loads(report.read_text())["competition_reports"]

@@ -386,8 +386,8 @@ def test_offline_session_writes_the_report_and_fills_pytest_html(
     result = pytester.runpytest_subprocess(
         "--agent=dummy",
         "--competitions=offline",
-        "--runner=local",
-        f"--data-dir={tmp_path / 'data'}",
+        "--mlebench-runner=local",
+        f"--mlebench-data-dir={tmp_path / 'data'}",
         "--mlebench-html=r.html",
         "--html=pytest.html",
         "--mlebench-report=r.json",

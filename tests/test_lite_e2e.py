@@ -33,8 +33,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run(pytester: pytest.Pytester, data_dir: Path, agent: str, *extra: str) -> dict:
     """The session's report, after checking that every competition passed unplaced."""
     result = pytester.runpytest_subprocess(
-        f"--agent={agent}", "--competitions=lite", "--mlebench-synthetic", "--runner=local",
-        f"--data-dir={data_dir}", "--time-limit=120", "--mlebench-report=r.json", *extra, timeout=900)
+        f"--agent={agent}", "--competitions=lite", "--mlebench-synthetic", "--mlebench-runner=local",
+        f"--mlebench-data-dir={data_dir}", "--mlebench-time-limit=120", "--mlebench-report=r.json",
+        *extra, timeout=900)
     result.assert_outcomes(passed=len(LITE))
     report = json.loads((pytester.path / "r.json").read_text())
     assert report["data"] == "synthetic" and report["total_medals"] == 0

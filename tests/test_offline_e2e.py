@@ -22,7 +22,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(pytester: pytest.Pytester, data_dir: Path, agent: str, *extra: str) -> dict:
     result = pytester.runpytest_subprocess(
-        f"--agent={agent}", "--competitions=offline", "--runner=local", f"--data-dir={data_dir}",
+        f"--agent={agent}", "--competitions=offline", "--mlebench-runner=local",
+        f"--mlebench-data-dir={data_dir}",
         "--mlebench-report=r.json", "--junitxml=r.xml", *extra, timeout=900)
     result.assert_outcomes(passed=len(OFFLINE))
     result.stdout.fnmatch_lines(["*MLE-bench medal summary*",

@@ -18,10 +18,15 @@ def records(path: Path) -> list[dict]:
 def test_help_shows_the_option_group(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--help")
     result.stdout.fnmatch_lines(["*MLE-bench: Kaggle competitions for ML agents*"])
-    for flag in ("--agent=NAME", "--competitions=SPEC", "--seeds=N", "--runner=NAME", "--time-limit=TIME",
-                 "--data-dir=PATH", "--runs-dir=PATH", "--require=LEVEL", "--mlebench-report=PATH"):
+    # Every flag but --agent and --competitions is --mlebench-<name>; docker's come from its plugin.
+    for flag in ("--agent=NAME", "--competitions=SPEC", "--mlebench-seeds=N", "--mlebench-runner=NAME",
+                 "--mlebench-time-limit=TIME", "--mlebench-data-dir=PATH", "--mlebench-runs-dir=PATH",
+                 "--mlebench-require=LEVEL", "--mlebench-report=PATH", "--mlebench-memory-per-run=SIZE",
+                 "--mlebench-keep-containers"):
         result.stdout.fnmatch_lines([f"*{flag}*"])
-    result.stdout.fnmatch_lines(["*mlebench_agent*", "*mlebench_time_limit*"])
+    assert "  --runner" not in result.stdout.str() and "  --seeds" not in result.stdout.str()
+    for ini in ("mlebench_agent", "mlebench_time_limit", "mlebench_shm_size"):
+        result.stdout.fnmatch_lines([f"*{ini} *"])
 
 
 def test_without_agent_the_plugin_adds_nothing(bench: pytest.Pytester) -> None:
@@ -46,10 +51,11 @@ def test_plugin_can_be_disabled(bench: pytest.Pytester) -> None:
         (["--agent=good", "--competitions=tiny-acu"],
          ["*unknown competition or split 'tiny-acu'. Did you mean: tiny-auc*"
           "Valid splits: *lite*tiny. Valid competitions: *(* in all).*"]),
-        (["--agent=good", "--runner=kubernetes"],
+        (["--agent=good", "--mlebench-runner=kubernetes"],
          ["*unknown runner 'kubernetes'*Valid runners: auto*local*"]),
-        (["--agent=good", "--seeds=0"], ["*--seeds: '0' is not a positive integer*"]),
-        (["--agent=good", "--time-limit=soon"], ["*--time-limit: 'soon' is not a positive duration*"]),
+        (["--agent=good", "--mlebench-seeds=0"], ["*--mlebench-seeds: '0' is not a positive integer*"]),
+        (["--agent=good",
+          "--mlebench-time-limit=soon"], ["*--mlebench-time-limit: 'soon' is not a positive duration*"]),
     ],
 )
 def test_bad_names_are_usage_errors_before_anything_runs(bench: pytest.Pytester, args: list[str],
@@ -68,7 +74,7 @@ def test_collection_one_item_per_competition_and_seed(bench: pytest.Pytester) ->
         "*test_competition[[]tiny-auc[]]", "*test_competition[[]tiny-auc-2[]]",
         "*test_competition[[]not-written-yet[]]", "3 tests collected*",
     ])
-    result = bench.runpytest("--co", "-q", "--agent=good", "--competitions=tiny-auc", "--seeds=2")
+    result = bench.runpytest("--co", "-q", "--agent=good", "--competitions=tiny-auc", "--mlebench-seeds=2")
     result.stdout.fnmatch_lines(["*test_competition[[]tiny-auc-seed0[]]",
                                  "*test_competition[[]tiny-auc-seed1[]]", "2 tests collected*"])
 
@@ -127,7 +133,7 @@ def test_full_run_grades_reports_and_summarises(bench: pytest.Pytester) -> None:
 )
 def test_failing_agents_fail_their_own_test_with_the_reason(bench: pytest.Pytester, agent: str,
                                                             reason: str) -> None:
-    result = bench.runpytest(f"--agent={agent}", "--time-limit=2", "--mlebench-report=r.json")
+    result = bench.runpytest(f"--agent={agent}", "--mlebench-time-limit=2", "--mlebench-report=r.json")
     result.assert_outcomes(failed=2, skipped=1)
     result.stdout.fnmatch_lines([reason, "*agent log (tail of*"])
     recs = records(bench.path / "r.json")
@@ -150,18 +156,18 @@ def test_no_agent_process_outlives_its_run(bench: pytest.Pytester) -> None:
 
 
 def test_require_failure_names_score_threshold_direction_and_rank(bench: pytest.Pytester) -> None:
-    result = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--require=gold")
+    result = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--mlebench-require=gold")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
-        "*--require gold: score 0.* (higher is better) misses a gold medal: threshold 0.97; "
+        "*--mlebench-require gold: score 0.* (higher is better) misses a gold medal: threshold 0.97; "
         "rank * of 20 teams on the shipped leaderboard*"
     ])
-    passed = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--require=valid")
+    passed = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--mlebench-require=valid")
     passed.assert_outcomes(passed=1)
 
 
 def test_copier_is_valid_but_below_median(bench: pytest.Pytester) -> None:
-    result = bench.runpytest("--agent=copier", "--competitions=tiny-auc", "--require=above-median",
+    result = bench.runpytest("--agent=copier", "--competitions=tiny-auc", "--mlebench-require=above-median",
                              "--mlebench-report=r.json")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*misses the median: threshold 0.855*"])
@@ -203,13 +209,13 @@ def test_a_third_party_runner_is_chosen_by_name_and_by_auto(bench: pytest.Pytest
     """A runner from a conftest.py, with an option of its own, is first-class."""
     conftest = bench.path / "conftest.py"
     conftest.write_text(conftest.read_text() + THIRD_PARTY_RUNNER)
-    named = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--runner=fancy",
+    named = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--mlebench-runner=fancy",
                             "--mlebench-report=r.json")
     named.assert_outcomes(passed=1)
     named.stdout.fnmatch_lines(["*mlebench: agent good (v2), runner fancy"])
     assert records(bench.path / "r.json")[0]["runner"] == "fancy"
     # auto tries it first (auto=1); the docker plugin is left out so the fallback is local.
-    auto = ["--agent=good", "--runner=auto", "-p", "no:mlebench.docker", "--collect-only"]
+    auto = ["--agent=good", "--mlebench-runner=auto", "-p", "no:mlebench.docker", "--collect-only"]
     bench.runpytest(*auto).stdout.fnmatch_lines(["*runner fancy [[]auto[]]"])
     down = bench.runpytest(*auto, "--fancy-down=maintenance")
     down.stdout.fnmatch_lines(["*runner local [[]auto: fancy unavailable (down for maintenance)[]]"])

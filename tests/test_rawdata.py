@@ -1,4 +1,4 @@
-"""Raw Kaggle files: pre-staged (--raw-dir) or downloaded, extracted safely, prepared once."""
+"""Raw Kaggle files: pre-staged (--mlebench-raw-dir) or downloaded, extracted safely, prepared once."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.kaggle import ArchiveError, check_access, format_problems
 from pytest_mlebench.data.raw import RawDataError, RawSource, extract_archive, rich_progress
 from pytest_mlebench.data.store import DataStore, PrepareError
-from pytest_mlebench.options import Settings
+from pytest_mlebench.options import Paths, Settings
 
 CID = "spooky-author-identification"
 TRAIN = pd.DataFrame({"id": ["id1", "id2", "id3"], "text": ["a", "b", "c"], "author": ["EAP", "HPL", "MWS"]})
@@ -228,10 +228,10 @@ def test_a_kaggle_competition_without_a_raw_source_is_a_clear_error(competition:
 
 # -- options -------------------------------------------------------------------------------
 
-def settings(pytester: pytest.Pytester, *args: str) -> Settings:
+def settings(pytester: pytest.Pytester, *args: str) -> Paths:
     settings = Settings.from_config(pytester.parseconfig("--agent=dummy", *args))
     assert settings is not None
-    return settings
+    return settings.paths
 
 
 def test_raw_dir_comes_from_the_command_line_then_ini_then_the_environment(
@@ -242,19 +242,19 @@ def test_raw_dir_comes_from_the_command_line_then_ini_then_the_environment(
     assert settings(pytester).raw_dir == env
     pytester.makeini(f"[pytest]\nmlebench_raw_dir = {ini}\n")
     assert settings(pytester).raw_dir == ini
-    assert settings(pytester, f"--raw-dir={cli}").raw_dir == cli
+    assert settings(pytester, f"--mlebench-raw-dir={cli}").raw_dir == cli
 
 
 def test_kaggle_options_resolve(pytester: pytest.Pytester) -> None:
     repo = pytester.mkdir("mle-bench")
     assert settings(pytester).kaggle_leaderboards is False
-    chosen = settings(pytester, "--kaggle-leaderboards", f"--mlebench-repo={repo}")
+    chosen = settings(pytester, "--mlebench-kaggle-leaderboards", f"--mlebench-repo={repo}")
     assert chosen.kaggle_leaderboards is True and chosen.mlebench_repo == repo
     pytester.makeini("[pytest]\nmlebench_kaggle_leaderboards = true\n")
     assert settings(pytester).kaggle_leaderboards is True
 
 
-@pytest.mark.parametrize("flag", ["--raw-dir", "--mlebench-repo"])
+@pytest.mark.parametrize("flag", ["--mlebench-raw-dir", "--mlebench-repo"])
 def test_a_folder_option_that_is_no_folder_stops_the_session(pytester: pytest.Pytester, flag: str) -> None:
     with pytest.raises(pytest.UsageError, match=f"{flag}: .*missing is not a directory"):
         settings(pytester, f"{flag}=missing")

@@ -23,7 +23,7 @@ def report(path: Path) -> dict:
 
 
 def test_seeds_give_mean_and_standard_error_over_seeds(bench: pytest.Pytester) -> None:
-    result = bench.runpytest("--agent=seedy", "--seeds=3", "--mlebench-report=r.json",
+    result = bench.runpytest("--agent=seedy", "--mlebench-seeds=3", "--mlebench-report=r.json",
                              "--mlebench-markdown=summary.md")
     result.assert_outcomes(passed=6, skipped=3)
     rep = report(bench.path / "r.json")
@@ -70,8 +70,8 @@ def test_no_gpu_is_leased_twice_at_once_across_workers(bench: pytest.Pytester, g
     monkeypatch.setenv("LEASE_LOG", str(log))
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1")  # what the "driver" shows on this GPU-less host
     result = bench.runpytest_subprocess(
-        "--agent=gpu-recorder", "-n", "2", f"--gpus={gpus}", f"--lease-dir={lease_dir}",
-        "--competitions=tiny-auc,tiny-auc-2", "--seeds=2", timeout=300)
+        "--agent=gpu-recorder", "-n", "2", f"--mlebench-gpus={gpus}", f"--mlebench-lease-dir={lease_dir}",
+        "--competitions=tiny-auc,tiny-auc-2", "--mlebench-seeds=2", timeout=300)
     result.assert_outcomes(passed=4)
     spans = intervals(log)
     assert set(spans) <= set(gpus.split(",")) and sum(len(v) for v in spans.values()) == 4
@@ -92,8 +92,9 @@ def test_leases_come_back_after_failing_and_timed_out_runs(bench: pytest.Pyteste
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
     # One GPU and three runs in a row: a lease kept by a failed run would hang the next one.
     for agent in ("crash", "sleeper", "malformed"):
-        result = bench.runpytest_subprocess(f"--agent={agent}", "--gpus=0", f"--lease-dir={lease_dir}",
-                                            "--time-limit=1", "--competitions=tiny-auc,tiny-auc-2",
+        result = bench.runpytest_subprocess(f"--agent={agent}", "--mlebench-gpus=0",
+                                            f"--mlebench-lease-dir={lease_dir}",
+                                            "--mlebench-time-limit=1", "--competitions=tiny-auc,tiny-auc-2",
                                             timeout=120)
         result.assert_outcomes(failed=2)
     assert_all_leases_free(lease_dir)
@@ -103,7 +104,8 @@ def test_lease_comes_back_after_ctrl_c(bench: pytest.Pytester, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     lease_dir, output = tmp_path / "leases", tmp_path / "session.log"
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
-    proc = start_session(bench.path, ["--agent=sleeper", "--gpus=0", f"--lease-dir={lease_dir}",
+    proc = start_session(bench.path, ["--agent=sleeper", "--mlebench-gpus=0",
+                                      f"--mlebench-lease-dir={lease_dir}",
                                       "--competitions=tiny-auc"], output)
     wait_for(lambda: list(lease_dir.glob("gpu-*.lock")) and agent_started(bench.path),
              "the run started with its lease", proc=proc, output=output)
@@ -157,7 +159,7 @@ def test_leases_split_devices_between_concurrent_holders(tmp_path: Path) -> None
 def test_asking_for_more_gpus_than_exist_is_a_usage_error(bench: pytest.Pytester,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
-    result = bench.runpytest("--agent=good", "--gpus=0", "--gpus-per-run=2")
+    result = bench.runpytest("--agent=good", "--mlebench-gpus=0", "--mlebench-gpus-per-run=2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*a run needs 2 gpu(s) but only 1 are available: 0*"])
 
@@ -189,8 +191,8 @@ def test_expect_file_sets_levels_per_competition(bench: pytest.Pytester) -> None
     (bench.path / "gold.yaml").write_text("tiny-auc-2: gold\n")
     result = bench.runpytest("--agent=good", "--mlebench-expect=gold.yaml")
     result.assert_outcomes(passed=1, failed=1, skipped=1)
-    result.stdout.fnmatch_lines(["*--require gold: score 0.8467* (higher is better) misses a gold medal: "
-                                 "threshold 0.86; rank 4 of 20*"])
+    result.stdout.fnmatch_lines(["*--mlebench-require gold: score 0.8467* (higher is better) misses a "
+                                 "gold medal: threshold 0.86; rank 4 of 20*"])
     (bench.path / "bad.yaml").write_text("tiny-auc-2: platinum\n")
     bad = bench.runpytest("--agent=good", "--mlebench-expect=bad.yaml")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
@@ -205,7 +207,7 @@ def test_resume_runs_only_what_is_missing(bench: pytest.Pytester, tmp_path: Path
     group = first["run_group"]
     unfinished = Path(first["competition_reports"][1]["run_dir"]) / "run.json"
     unfinished.unlink()
-    result = bench.runpytest("--agent=counter", f"--resume={group}", "--mlebench-report=second.json")
+    result = bench.runpytest("--agent=counter", f"--mlebench-resume={group}", "--mlebench-report=second.json")
     result.assert_outcomes(passed=2, skipped=1)
     assert log.read_text().split() == ["tiny-auc", "tiny-auc-2", "tiny-auc-2"]
     second = report(bench.path / "second.json")
@@ -214,5 +216,5 @@ def test_resume_runs_only_what_is_missing(bench: pytest.Pytester, tmp_path: Path
         return [r["score"] for r in rep["competition_reports"]]
 
     assert scores(second) == scores(first)
-    missing = bench.runpytest("--agent=counter", "--resume=no-such-group")
+    missing = bench.runpytest("--agent=counter", "--mlebench-resume=no-such-group")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR

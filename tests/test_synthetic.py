@@ -2,7 +2,7 @@
 
 A Kaggle competition is added to the test's catalog as one folder (competition.yaml,
 prepare.py, synthetic.py, leaderboard.csv) and nothing else; real pytest sessions then
-run it on synthetic data without Kaggle, and on "real" raw files staged with --raw-dir.
+run it on synthetic data without Kaggle, and on "real" raw files staged with --mlebench-raw-dir.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ def test_real_data_never_reuses_synthetic_prepared_data(bench: pytest.Pytester, 
                                                         tmp_path: Path) -> None:
     folder = add_competition(bench)
     data_dir = tmp_path / "data"
-    synthetic = records(bench, "--mlebench-synthetic", f"--data-dir={data_dir}")["competition_reports"][0]
+    synthetic = records(bench, "--mlebench-synthetic",
+                        f"--mlebench-data-dir={data_dir}")["competition_reports"][0]
     # "Real" raw files, staged as a user without internet would: other rows than the synthetic ones.
     real_raw = tmp_path / "raw" / CID
     real_raw.mkdir(parents=True)
@@ -117,7 +118,8 @@ def test_real_data_never_reuses_synthetic_prepared_data(bench: pytest.Pytester, 
     rows = [f"r{i:04d},{v},{int(v > 0)}" for i, v in enumerate(x)]
     (real_raw / "train.csv").write_text("id,x,y\n" + "\n".join(rows) + "\n")
 
-    real = records(bench, f"--raw-dir={real_raw.parent}", f"--data-dir={data_dir}")["competition_reports"][0]
+    real = records(bench, f"--mlebench-raw-dir={real_raw.parent}",
+                   f"--mlebench-data-dir={data_dir}")["competition_reports"][0]
     assert real["data"] == "real" and real["dataset_version"] != synthetic["dataset_version"]
     assert real["leaderboard_source"] == "shipped" and real["gold_medal"]  # placed, as real data is
     prepared = sorted(p.name for p in (data_dir / CID).glob("v*"))
@@ -126,7 +128,8 @@ def test_real_data_never_reuses_synthetic_prepared_data(bench: pytest.Pytester, 
     assert "r0300" in test_ids and "s0300" not in test_ids
 
     # And a later synthetic session takes its own prepared data again, not the real one.
-    again = records(bench, "--mlebench-synthetic", f"--data-dir={data_dir}")["competition_reports"][0]
+    again = records(bench, "--mlebench-synthetic",
+                    f"--mlebench-data-dir={data_dir}")["competition_reports"][0]
     assert again["dataset_version"] == synthetic["dataset_version"] and again["data"] == "synthetic"
     assert (folder / "synthetic.py").is_file()
 

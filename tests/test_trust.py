@@ -59,14 +59,14 @@ def test_preflight_lists_every_problem_at_once(bench: pytest.Pytester, kaggle: K
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
     result = bench.runpytest_subprocess(
-        "--agent=good", f"--competitions=tiny-auc,{KAGGLE_ID}", "--require=bronze",
-        f"--mlebench-repo={lfs_repo(bench.path)}", "--gpus=0,3", timeout=120)
+        "--agent=good", f"--competitions=tiny-auc,{KAGGLE_ID}", "--mlebench-require=bronze",
+        f"--mlebench-repo={lfs_repo(bench.path)}", "--mlebench-gpus=0,3", timeout=120)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([
         "*preflight found problems; nothing was prepared or run:",
         "*Kaggle credentials*",
         "*Git LFS pointers*git lfs pull*",
-        "*--gpus 0,3: GPU 3 not visible here (the driver reports: 0)*",
+        "*--mlebench-gpus 0,3: GPU 3 not visible here (the driver reports: 0)*",
     ])
     nothing_happened(bench)
 
@@ -89,7 +89,8 @@ def test_preflight_reports_a_missing_image(bench: pytest.Pytester, monkeypatch: 
     require_docker()
     monkeypatch.setenv("MLEBENCH_BASE_IMAGE", "no-such-base:1")
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
-    result = bench.runpytest_subprocess("--agent=good", "--runner=docker", "--gpus=5", timeout=120)
+    result = bench.runpytest_subprocess("--agent=good", "--mlebench-runner=docker", "--mlebench-gpus=5",
+                                        timeout=120)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*preflight found problems*", "*docker runner: *no-such-base:1*",
                                  "*GPU 5 not visible*"])
@@ -117,9 +118,9 @@ def test_every_record_carries_its_provenance(bench: pytest.Pytester) -> None:
 
 
 def test_reports_with_different_time_limits_are_not_comparable(bench: pytest.Pytester) -> None:
-    bench.runpytest("--agent=good", "--time-limit=60", "--mlebench-report=a.json")
-    bench.runpytest("--agent=good", "--time-limit=120", "--mlebench-report=b.json")
-    same = bench.runpytest("--agent=good", "--time-limit=60", "--mlebench-report=c.json")
+    bench.runpytest("--agent=good", "--mlebench-time-limit=60", "--mlebench-report=a.json")
+    bench.runpytest("--agent=good", "--mlebench-time-limit=120", "--mlebench-report=b.json")
+    same = bench.runpytest("--agent=good", "--mlebench-time-limit=60", "--mlebench-report=c.json")
     same.assert_outcomes(passed=2, skipped=1)
 
     def compare(a: str, b: str) -> subprocess.CompletedProcess[str]:

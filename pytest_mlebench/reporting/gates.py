@@ -17,36 +17,13 @@ from typing import Any
 import yaml
 
 from ..grading.record import REQUIRE_LEVELS
+from ..options import FAIL_UNDER_RATES, Gates
 from .compare import regressions
 from .verdict import requirement_failure
 
-#: ``--mlebench-fail-under`` names -> the aggregate rate they bound.
-FAIL_UNDER_RATES = {"any_medal": "any_medal", "valid": "valid_submission", "above_median": "above_median"}
-
 
 class GateError(ValueError):
-    """A gate's specification is malformed; raised as a usage error."""
-
-
-def parse_fail_under(spec: str | None) -> dict[str, float]:
-    """'any_medal=0.3,valid=0.9' -> {'any_medal': 0.3, 'valid': 0.9}."""
-    if not spec:
-        return {}
-    bounds: dict[str, float] = {}
-    for part in spec.split(","):
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep or name not in FAIL_UNDER_RATES:
-            raise GateError(f"--mlebench-fail-under: {part.strip()!r} is not NAME=FRACTION with NAME one of "
-                            f"{', '.join(FAIL_UNDER_RATES)}")
-        try:
-            bound = float(value)
-        except ValueError:
-            raise GateError(f"--mlebench-fail-under: {value.strip()!r} is not a number") from None
-        if not 0 <= bound <= 1:
-            raise GateError(f"--mlebench-fail-under: {name}={bound} is not a fraction between 0 and 1")
-        bounds[name] = bound
-    return bounds
+    """A gate's file is unreadable or names what was not selected; raised as a usage error."""
 
 
 def load_expectations(path: Path | None, known_ids: set[str]) -> dict[str, str]:
@@ -70,7 +47,7 @@ def load_expectations(path: Path | None, known_ids: set[str]) -> dict[str, str]:
 
 
 def stricter(a: str, b: str) -> str:
-    """The stricter of two --require levels."""
+    """The stricter of two --mlebench-require levels."""
     return max(a, b, key=REQUIRE_LEVELS.index)
 
 
@@ -103,8 +80,15 @@ class SessionGates:
     require: str = "valid"
     baseline: list[dict[str, Any]] = field(default_factory=list)
     expectations: dict[str, str] = field(default_factory=dict)
-    fail_under: dict[str, float] = field(default_factory=dict)
+    fail_under: Mapping[str, float] = field(default_factory=dict)
     tolerance: float = 0.0
+
+    @classmethod
+    def from_options(cls, options: Gates, selected: set[str]) -> SessionGates:
+        """The gates of ``--mlebench-require`` and the rest, their files read and checked."""
+        return cls(require=options.require, baseline=load_baseline(options.baseline),
+                   expectations=load_expectations(options.expect, selected),
+                   fail_under=options.fail_under, tolerance=options.tolerance)
 
     def item_failures(self, record: Mapping[str, Any]) -> list[str]:
         """Why one graded, valid run fails its gates (empty when it passes)."""

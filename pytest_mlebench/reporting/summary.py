@@ -85,7 +85,7 @@ def _no_leaderboard_line(records: list[Mapping[str, Any]]) -> list[str]:
         return []
     return [f"no leaderboard for {len(bare)} competitions ({', '.join(bare[:5])}"
             f"{', ...' if len(bare) > 5 else ''}): scored, but counted without medal or median; "
-            f"give --mlebench-repo or --kaggle-leaderboards"]
+            f"give --mlebench-repo or --mlebench-kaggle-leaderboards"]
 
 
 def _split_lines(splits: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:

@@ -23,12 +23,12 @@ def validity_failure(record: Mapping[str, Any]) -> str | None:
 
 
 def requirement_failure(record: Mapping[str, Any], level: str) -> str | None:
-    """Why a valid run misses ``--require level``, or None when it meets it."""
+    """Why a valid run misses ``--mlebench-require level``, or None when it meets it."""
     wanted = Level.from_option(level)
     if wanted is Level.VALID:
         return None
     if record.get("leaderboard_source") == "none":
-        return (f"--require {level}: no leaderboard to compare with "
+        return (f"--mlebench-require {level}: no leaderboard to compare with "
                 f"({record.get('leaderboard_problem') or 'none found'})")
     if Level.of(record) >= wanted:
         return None
@@ -36,7 +36,7 @@ def requirement_failure(record: Mapping[str, Any], level: str) -> str | None:
     threshold_field = wanted.threshold_field
     direction = "lower" if record.get("is_lower_better") else "higher"
     return (
-        f"--require {level}: score {record.get('score'):.6g} ({direction} is better) misses "
+        f"--mlebench-require {level}: score {record.get('score'):.6g} ({direction} is better) misses "
         f"{words}: threshold {record.get(threshold_field):.6g}; rank {record.get('rank')} of "
         f"{record.get('n_teams')} teams on the {record.get('leaderboard_source')} leaderboard"
     )

@@ -118,7 +118,7 @@ class RunResult:
         return text[-max_chars:]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values, for run.json: what ``--resume`` reads back instead of running again."""
+        """Plain values, for run.json: what ``--mlebench-resume`` reads back instead of running again."""
         data = asdict(self)
         data["submission_path"] = str(self.submission_path) if self.submission_path else None
         data["log_path"] = str(self.log_path)

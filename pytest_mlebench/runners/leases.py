@@ -73,15 +73,6 @@ def detect_gpus() -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def parse_gpus(spec: str | None) -> list[str]:
-    """``--gpus``: None/'' -> none, 'auto' -> the driver's, '0,1,3' -> those."""
-    if not spec:
-        return []
-    if spec.strip() == "auto":
-        return detect_gpus()
-    return [g.strip() for g in spec.split(",") if g.strip()]
-
-
 @dataclass(frozen=True)
 class DevicePool:
     """One kind of device (gpu, cpu): its ids, how many a run takes, runs per device."""
