@@ -85,6 +85,9 @@ def no_kaggle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def records(bench: pytest.Pytester, *args: str) -> dict:
     result = bench.runpytest(f"--competitions={CID}", "--agent=good", "--mlebench-report=r.json", *args)
     result.assert_outcomes(passed=1)
+    if "--mlebench-synthetic" in args:  # the summary says why there is no medal, not "give a leaderboard"
+        result.stdout.fnmatch_lines(["*synthetic data: 1 runs scored but never placed*"])
+        result.stdout.no_fnmatch_line("*no leaderboard for*")
     return json.loads((bench.path / "r.json").read_text())
 
 

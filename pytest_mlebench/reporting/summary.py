@@ -80,12 +80,19 @@ def totals_lines(report: Mapping[str, Any]) -> list[str]:
 
 
 def _no_leaderboard_line(records: list[Mapping[str, Any]]) -> list[str]:
-    bare = sorted({r["competition_id"] for r in records if r.get("leaderboard_source") == "none"})
-    if not bare:
-        return []
-    return [f"no leaderboard for {len(bare)} competitions ({', '.join(bare[:5])}"
-            f"{', ...' if len(bare) > 5 else ''}): scored, but counted without medal or median; "
-            f"give --mlebench-repo or --mlebench-kaggle-leaderboards"]
+    """Why some runs have no medal: synthetic data is never placed; else a leaderboard is missing."""
+    lines = []
+    synthetic = sum(r.get("data") == "synthetic" for r in records)
+    if synthetic:
+        lines.append(f"synthetic data: {synthetic} runs scored but never placed on a human leaderboard "
+                     f"(no medal, no median)")
+    bare = sorted({r["competition_id"] for r in records
+                   if r.get("leaderboard_source") == "none" and r.get("data") != "synthetic"})
+    if bare:
+        lines.append(f"no leaderboard for {len(bare)} competitions ({', '.join(bare[:5])}"
+                     f"{', ...' if len(bare) > 5 else ''}): scored, but counted without medal or median; "
+                     f"give --mlebench-repo or --mlebench-kaggle-leaderboards")
+    return lines
 
 
 def _split_lines(splits: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
