@@ -75,7 +75,7 @@ def test_unaccepted_rules_name_each_rules_page_in_one_error(kaggle: KaggleServer
     message = format_problems(problems)
     for cid in ids[1:]:
         assert f"https://www.kaggle.com/competitions/{cid}/rules" in message
-    assert "accept" in message and "--raw-dir" in message
+    assert "accept" in message and "--mlebench-raw-dir" in message
     assert "spooky" not in message
 
 
@@ -247,7 +247,8 @@ def test_lfs_pointers_in_the_checkout_are_caught_before_the_session(tmp_path: Pa
 def test_without_any_source_a_kaggle_competition_says_which_options_give_one(tmp_path: Path) -> None:
     lookup = find_leaderboard(kaggle_competition(tmp_path), lower_is_better=False)
     assert lookup.source == "none"
-    assert "--mlebench-repo" in (lookup.problem or "") and "--kaggle-leaderboards" in (lookup.problem or "")
+    problem = lookup.problem or ""
+    assert "--mlebench-repo" in problem and "--mlebench-kaggle-leaderboards" in problem
 
 
 def test_kaggles_leaderboard_is_fetched_once_then_read_from_the_cache(kaggle: KaggleServer,

@@ -70,7 +70,7 @@ def format_problems(problems: Iterable[Problem]) -> str:
     lines += [f"  - {p}" for p in problems]
     if any(p.competition_id and rules_url(p.competition_id) in p.message for p in problems):
         lines.append("Kaggle has no API for accepting rules: open each page above while signed in, "
-                     "or pre-stage the archives with --raw-dir.")
+                     "or pre-stage the archives with --mlebench-raw-dir (the command's --raw-dir).")
     return "\n".join(lines)
 
 

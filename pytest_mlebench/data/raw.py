@@ -2,7 +2,7 @@
 
 In order:
 
-1. ``--raw-dir`` (or $MLEBENCH_RAW_DIR), for clusters without internet:
+1. ``--mlebench-raw-dir`` (or $MLEBENCH_RAW_DIR), for clusters without internet:
    ``<raw-dir>/<id>/`` already extracted, used in place; or ``<raw-dir>/<id>.zip``
    as Kaggle serves it, extracted into the data directory.
 2. An earlier extraction, ``<data-dir>/<id>/raw/``.

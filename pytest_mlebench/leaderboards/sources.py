@@ -9,7 +9,7 @@ Sources, most trusted first:
    load), ``shipped`` for another copy.
 3. ``kaggle``: the Kaggle API's leaderboard, cached as
    ``<data-dir>/<id>/leaderboard-kaggle.csv``; fetched when missing only with
-   ``--kaggle-leaderboards``.
+   ``--mlebench-kaggle-leaderboards``.
 4. ``generated``: a ladder made by prepare (``leaderboard: generated``).
 
 A source that fails (a Git LFS pointer, a file that is not MLE-bench's, a
@@ -82,7 +82,7 @@ def find_leaderboard(prepared: PreparedCompetition, lower_is_better: bool,
 def _no_source(competition: Competition) -> str:
     if competition.source == "kaggle":
         return ("no leaderboard source: give --mlebench-repo PATH (an MLE-bench checkout) "
-                "or --kaggle-leaderboards")
+                "or --mlebench-kaggle-leaderboards")
     return "no leaderboard source for this competition"
 
 
