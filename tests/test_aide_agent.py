@@ -168,11 +168,13 @@ def test_hands_over_the_best_scripts_submission(run_aide: Callable[..., RunResul
 
 def test_stops_before_the_time_limit_keeping_the_best_so_far(
         run_aide: Callable[..., RunResult], competition: tuple[Path, pd.DataFrame]) -> None:
+    # The limit leaves the first solution 70 s (budget = limit - 20 s) on a loaded machine,
+    # where its container imports scikit-learn slowly; the sleeper then runs into the budget.
     with ScriptedLLM([LOGISTIC, review(0.9), SLEEPER], api_key=API_KEY) as llm:
-        result = run_aide(scripted_env(llm, steps=5, AIDE_EXEC_TIMEOUT="600"), time_limit=45)
+        result = run_aide(scripted_env(llm, steps=5, AIDE_EXEC_TIMEOUT="600"), time_limit=90)
     log = result.log_tail(20000)
     assert (result.exit_code, result.timed_out) == (0, False), log
-    assert result.runtime_s < 45
+    assert result.runtime_s < 90
     assert "stopping AIDE" in log
     assert result.submission_path is not None, log
     assert score(result.submission_path, competition[1], SPEC) > 0.8
