@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..grading.record import SPLIT_ORDER
+
 if TYPE_CHECKING:  # grading loads pandas: imported when a grader is asked for
     from ..grading.grader import Grader
     from ..grading.validate import GradingSpec
 
 LEADERBOARD_SOURCES = ("kaggle", "mlebench", "shipped", "generated", "none")
-
-#: Splits a record is attributed to, most specific first.
-RECORD_SPLITS = ("lite", "medium", "high", "offline", "dev")
 
 
 class RegistryError(ValueError):
@@ -317,7 +316,7 @@ class Registry:
 
     def split_of(self, competition_id: str) -> str | None:
         """The split a record of this competition is counted in."""
-        for name in RECORD_SPLITS:
+        for name in SPLIT_ORDER:
             if competition_id in self.splits.get(name, ()):
                 return name
         return None

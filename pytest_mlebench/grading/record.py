@@ -63,7 +63,8 @@ class Level(IntEnum):
 #: The levels a test can be asked to reach (--require), lowest first.
 REQUIRE_LEVELS = tuple(level.option for level in Level if level is not Level.INVALID)
 
-#: Splits a run is counted in, in the order reports list them.
+#: Splits a run is counted in, most specific first: the split a record is attributed to and
+#: the order reports list them.
 SPLIT_ORDER = ("lite", "medium", "high", "offline", "dev")
 
 
@@ -138,10 +139,6 @@ class Record:
     gpu_model: str | None = None
     host_cpus: int | None = None
     known_issues: str | None = None
-
-    @property
-    def level(self) -> Level:
-        return Level.of(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values in report order: what xdist, JSON and JUnit carry."""

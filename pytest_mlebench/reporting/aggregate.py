@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..grading.record import attempt_id
+from ..grading.record import SPLIT_ORDER, attempt_id
 
 #: The rates reported, named by the record field each one counts.
 RATE_FIELDS = ("valid_submission", "above_median", "any_medal", "gold_medal", "silver_medal", "bronze_medal")
@@ -190,9 +190,8 @@ def _splits(selection: list[str], records: list[dict[str, Any]],
 
 def _split_order(names: Iterable[str]) -> list[str]:
     """MLE-bench's splits by complexity, then any others, then ``other``."""
-    known = ("lite", "medium", "high", "offline", "dev")
     present = set(names)
-    ordered = [n for n in known if n in present] + sorted(present - {*known, OTHER})
+    ordered = [n for n in SPLIT_ORDER if n in present] + sorted(present - {*SPLIT_ORDER, OTHER})
     return [*ordered, OTHER] if OTHER in present else ordered
 
 
