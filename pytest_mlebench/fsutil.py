@@ -41,6 +41,22 @@ def link_tree(src: Path, dest: Path) -> None:
                 shutil.copy2(source, target)
 
 
+def read_tail(path: Path, max_chars: int) -> str:
+    """The last ``max_chars`` characters of a UTF-8 text file, "" when it cannot be read.
+
+    Read from the end: an agent's log can hold gigabytes, and its tail is read again
+    every time a live line is drawn.
+    """
+    try:
+        with open(path, "rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - 4 * max_chars))  # a UTF-8 character is at most 4 bytes
+            data = file.read()
+    except OSError:
+        return ""
+    return data.decode(errors="replace")[-max_chars:]
+
+
 def make_read_only(root: Path) -> None:
     """Files 0444 and folders 0555, so an agent cannot change its data by accident."""
     for dirpath, dirnames, files in os.walk(root, topdown=False):

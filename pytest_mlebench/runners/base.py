@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..catalog.registry import Agent
+from ..fsutil import read_tail
 
 #: Outputs a runner collects into ``RunSpec.run_dir`` (same names as in the container).
 SUBMISSION_SUBDIR = "submission"
@@ -111,11 +112,7 @@ class RunResult:
 
     def log_tail(self, max_chars: int = 4000) -> str:
         """The end of the agent's log, for a failing test's report."""
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return text[-max_chars:]
+        return read_tail(self.log_path, max_chars)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values, for run.json: what ``--mlebench-resume`` reads back instead of running again."""
