@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
 from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
 from .data.synthetic import SyntheticRawSource
-from .harness import Harness
+from .harness import RUN_FILE, Harness
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
 from .leaderboards.sources import candidates
@@ -31,9 +32,9 @@ from .preflight import preflight
 from .provenance import host_cpus
 from .reporting.collector import ResultCollector
 from .reporting.gates import GateError, SessionGates
-from .reporting.progress import status_factory
+from .reporting.progress import WatchedRun, live_progress
 from .reporting.summary import append_markdown, markdown, render, write_json
-from .runners.base import Runner
+from .runners.base import AGENT_LOG, Runner
 from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir
 
 BUILTINS_NAME = "mlebench.builtins"
@@ -67,9 +68,11 @@ def start(config: pytest.Config, settings: Settings) -> None:
     run_group = workerinput.get("mlebench_run_group") or resume or new_run_group(agent.name)
     if resume and not (paths.runs_dir / run_group).is_dir():
         raise pytest.UsageError(f"--mlebench-resume {run_group}: no such run group in {paths.runs_dir}")
+    live = live_progress(config)
     raw = (SyntheticRawSource(paths.data_dir, registry.competitions) if paths.synthetic
-           else RawSource(paths.data_dir, paths.raw_dir, progress=progress_for(config)))
-    store = DataStore(paths.data_dir, raw_source=raw, status=status_factory(config))
+           else RawSource(paths.data_dir, paths.raw_dir,
+                          progress=live.downloads if live else progress_for(config)))
+    store = DataStore(paths.data_dir, raw_source=raw)
     harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
                       run_group, store, leaser, resume=bool(resume), variants=variants)
     config.stash[fixtures.GATES_KEY] = gates
@@ -88,6 +91,9 @@ def start(config: pytest.Config, settings: Settings) -> None:
             runner_note = f"{runner_note}; removed {swept} leftovers of killed sessions".lstrip("; ")
     pm.register(fixtures, "mlebench.fixtures")
     pm.register(MlebenchSession(config, harness, settings.outputs, runner_note), "mlebench.session")
+    if live is not None:
+        live.locate = watched_runs(harness)
+        pm.register(live, "mlebench.live")
     if str(TEST_MODULE) not in config.args:
         explicit = config.args_source == pytest.Config.ArgsSource.ARGS
         config.args = [*config.args, str(TEST_MODULE)] if explicit else [str(TEST_MODULE)]
@@ -126,6 +132,21 @@ def graded_leaderboards(harness: Harness, records: list[dict[str, Any]]) -> dict
                 except LeaderboardError:
                     pass
     return found
+
+
+def watched_runs(harness: Harness) -> Callable[[str], WatchedRun | None]:
+    """The files a competition item's run writes, found from its node id alone: the xdist
+    controller follows its workers' runs without a word from them."""
+    cases = {f"test_competition[{case.id}]": case for case in harness.cases()}
+
+    def locate(nodeid: str) -> WatchedRun | None:
+        case = cases.get(nodeid.rpartition("::")[2])
+        if case is None:
+            return None
+        run_dir = harness.run_dir(case)
+        return WatchedRun(case.id, run_dir, log=run_dir / AGENT_LOG, result=run_dir / RUN_FILE,
+                          time_limit=harness.limits.time_limit)
+    return locate
 
 
 def new_run_group(agent: str) -> str:

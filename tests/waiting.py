@@ -22,19 +22,28 @@ T = TypeVar("T")
 GENEROUS_S = 600.0
 
 
+#: What a session said: its log file, or a function that reads its output (a terminal's screen).
+Output = Path | Callable[[], str]
+
+
+def said_by(output: Output | None) -> str:
+    if callable(output):
+        return output()
+    return output.read_text(errors="replace") if output and output.exists() else ""
+
+
 def wait_for(condition: Callable[[], T], what: str, timeout: float = GENEROUS_S,
-             proc: subprocess.Popen[bytes] | None = None, output: Path | None = None) -> T:
+             proc: subprocess.Popen[bytes] | None = None, output: Output | None = None) -> T:
     """Poll ``condition`` until it is truthy and return its value; fail naming ``what`` never happened.
 
-    With ``proc``, its ending first is a failure too, reported with ``output`` (its log).
+    With ``proc``, its ending first is a failure too, reported with ``output`` (what it said).
     """
     deadline = time.monotonic() + timeout
     while not (value := condition()):
-        said = output.read_text(errors="replace") if output and output.exists() else ""
         if proc is not None and proc.poll() is not None:
-            pytest.fail(f"the session ended (exit {proc.returncode}) before {what}:\n{said}")
+            pytest.fail(f"the session ended (exit {proc.returncode}) before {what}:\n{said_by(output)}")
         if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {timeout:g}s\n{said}")
+            pytest.fail(f"{what} did not happen within {timeout:g}s\n{said_by(output)}")
         time.sleep(0.2)
     return value
 
@@ -46,7 +55,7 @@ def start_session(root: Path, args: Sequence[str], output: Path) -> subprocess.P
                                 cwd=root, stdout=out, stderr=subprocess.STDOUT)
 
 
-def end_of(proc: subprocess.Popen[bytes], what: str, output: Path, timeout: float = GENEROUS_S) -> int:
+def end_of(proc: subprocess.Popen[bytes], what: str, output: Output, timeout: float = GENEROUS_S) -> int:
     """Wait for the session to end; fail naming ``what`` it was doing when it did not."""
     try:
         return proc.wait(timeout=timeout)
@@ -54,7 +63,7 @@ def end_of(proc: subprocess.Popen[bytes], what: str, output: Path, timeout: floa
         proc.kill()
         proc.wait()
         pytest.fail(f"the session did not end within {timeout:g}s after {what}\n"
-                    f"{output.read_text(errors='replace')}")
+                    f"{said_by(output)}")
 
 
 def agent_started(root: Path, line: str = "sleeping") -> bool:
