@@ -314,15 +314,19 @@ class MlebenchSession:
         if self.collector is None or not self.collector.records:
             return
         tr = terminalreporter
-        tr.write_sep("=", "MLE-bench medal summary")
-        tr.write(render(self.collector.report(), self.collector.outcome_by_case(), tr._tw.fullwidth))
+        # Shown when pytest shows its own summary: --no-summary drops its sections, -qq its totals line.
+        # What fails the session is said regardless, as pytest says why it stopped.
+        summary = not tr.no_summary and tr.verbosity >= -1
+        if summary:
+            tr.write_sep("=", "MLE-bench medal summary")
+            tr.write(render(self.collector.report(), self.collector.outcome_by_case(), tr._tw.fullwidth))
         missing = self.collector.missing()
         if missing > 0:
             tr.write_line(f"{missing} competition item(s) collected but never graded: the session fails",
                           red=True)
         for failure in self.gate_failures:
             tr.write_line(f"gate failed: {failure}", red=True)
-        if self.outputs.report is not None:
+        if summary and self.outputs.report is not None:
             tr.write_line(f"JSON report: {self.outputs.report}")
-        if self.html_page is not None:
+        if summary and self.html_page is not None:
             tr.write_line(f"HTML report: {self.html_page}")

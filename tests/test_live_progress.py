@@ -1,5 +1,5 @@
 """What a session shows while agents run: live lines on a terminal, pytest's own lines intact,
-quiet where pytest is quiet.
+quiet where pytest is quiet; and the medal summary shown where pytest shows its summary.
 
 Terminal sessions run on a real pseudo-terminal, read through a terminal emulator.
 """
@@ -94,3 +94,16 @@ def test_no_live_line_when_output_is_not_a_terminal(bench: pytest.Pytester, rele
     out = result.stdout.str()
     assert "step 1 of 3" not in out and "\x1b[" not in out and "preparing" not in out, out
     result.stdout.fnmatch_lines(["*::test_competition[[]tiny-auc[]] PASSED*"])
+
+
+@pytest.mark.parametrize(("flags", "shown"), [((), True), (("-q",), True), (("-qq",), False),
+                                              (("--no-summary",), False)])
+def test_medal_summary_shows_where_pytest_shows_its_summary(bench: pytest.Pytester, flags: tuple[str, ...],
+                                                            shown: bool) -> None:
+    result = bench.runpytest("--agent=copier", *flags, "--mlebench-fail-under=any_medal=0.3",
+                             "--mlebench-report=r.json")
+    out = result.stdout.str()
+    assert ("MLE-bench medal summary" in out) is shown, out
+    assert ("JSON report:" in out) is shown, out
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*gate failed: --mlebench-fail-under any_medal=0.3*"])
