@@ -305,6 +305,10 @@ class Outputs:
                                metavar="PATH", parse=path)
     resume: str | None = option("continue RUN_GROUP (a folder under --mlebench-runs-dir): grade its "
                                 "finished runs and run only the missing ones", metavar="RUN_GROUP")
+    resume_anyway: bool = option(
+        "with --mlebench-resume, reuse finished runs even when they were made with another agent, "
+        "runner, limits, data or plugin version (refused otherwise); the summary says what differed",
+        is_flag=True)
     pad_missing: bool = option("count the attempts of incomplete seeds, padding missing runs as "
                                "failures, instead of counting complete seeds only", is_flag=True)
 

@@ -321,6 +321,10 @@ class Registry:
                 return name
         return None
 
+    def splits_containing(self, competition_id: str) -> list[str]:
+        """Every split listing the competition: its items' markers (``-m lite``, ``-k medium``)."""
+        return [name for name, ids in self.splits.items() if competition_id in ids]
+
     def variants_of(self, spec: str | None) -> dict[str, str]:
         """``ID=NAME,...`` (``--mlebench-variant``) as competition id -> variant, each name checked."""
         chosen: dict[str, str] = {}
