@@ -68,7 +68,8 @@ def _record(line: bytes) -> dict[str, Any]:
 
 
 def _line(record: dict[str, Any]) -> str:
-    """The record as pandas' to_json(orient="records", lines=True) writes it."""
+    """The record as pandas' to_json(orient="records", lines=True) writes it (byte for byte,
+    but for a DEL character, which json escapes and pandas does not: the same JSON value)."""
     return json.dumps(record, separators=(",", ":")).replace("/", "\\/") + "\n"
 
 
