@@ -68,14 +68,10 @@ def test_only_the_side_of_one_half_counts(prepared: Prepared, tmp_path: Path) ->
     assert prepared.score(tmp_path / "squashed.csv") == 1.0
 
 
-def test_a_hand_computed_score(tmp_path: Path) -> None:
-    """Six comments. Every identity but male is mentioned by the first three, male by the last
-    three (0.5 is a mention, 0.4 and blank are not); predictions cut at 0.5 are 1 0 0 1 0 1.
-
-    overall: toxic {1, 0, 1} against non-toxic {0, 0, 1}: (4 wins + 4 ties / 2) / 9 = 2/3.
-    Other identities: subgroup {1, 0} vs {0} = 0.75; BPSN {1} vs {0} = 1; BNSP {1, 0} vs {0, 1} = 0.5.
-    male: subgroup {1} vs {0, 1} = 0.75; BPSN {1, 0} vs {0, 1} = 0.5; BNSP {1} vs {0} = 1.
-    """
+def six_comments(tmp_path: Path, variant: str | None = None) -> float:
+    """The score of six comments' predictions 0.5 0.1 0.3 0.99 0.0 0.6 (toxicity 0.5 0.9 0.2 0.7
+    0.0 0.4). Every identity but male is mentioned by the first three, male by the last three
+    (0.5 is a mention, 0.4 and blank are not)."""
     toxicity = [0.5, 0.9, 0.2, 0.7, 0.0, 0.4]
     first_three, last_three = ["0.5", "1.0", "0.6", "0.4", "", "0.0"], ["0.0", "", "0.4", "0.5", "0.8", "1.0"]
     answers = pd.DataFrame({"id": [f"{7097320 + i}" for i in range(6)], "toxicity": toxicity,
@@ -85,12 +81,22 @@ def test_a_hand_computed_score(tmp_path: Path) -> None:
     answers.to_csv(tmp_path / "answers.csv", index=False)
     pd.DataFrame({"id": answers["id"], "prediction": [0.5, 0.1, 0.3, 0.99, 0.0, 0.6]}).to_csv(
         tmp_path / "submission.csv", index=False)
+    competition = Competition.from_folder(catalog_root() / CID)
+    if variant is not None:
+        competition = competition.with_variant(variant)
+    return competition.grader(tmp_path / "answers.csv").score(tmp_path / "submission.csv")
+
+
+def test_a_hand_computed_score(tmp_path: Path) -> None:
+    """Predictions cut at 0.5 are 1 0 0 1 0 1.
+
+    overall: toxic {1, 0, 1} against non-toxic {0, 0, 1}: (4 wins + 4 ties / 2) / 9 = 2/3.
+    Other identities: subgroup {1, 0} vs {0} = 0.75; BPSN {1} vs {0} = 1; BNSP {1, 0} vs {0, 1} = 0.5.
+    male: subgroup {1} vs {0, 1} = 0.75; BPSN {1, 0} vs {0, 1} = 0.5; BNSP {1} vs {0} = 1.
+    """
     bpsn = ((8 * 1.0 + 0.5**-5) / 9) ** (-1 / 5)
     bnsp = ((8 * 0.5**-5 + 1.0) / 9) ** (-1 / 5)
-    expected = 0.25 * (2 / 3 + 0.75 + bpsn + bnsp)
-    competition = Competition.from_folder(catalog_root() / CID)
-    score = competition.grader(tmp_path / "answers.csv").score(tmp_path / "submission.csv")
-    assert score == pytest.approx(expected, abs=1e-12)
+    assert six_comments(tmp_path) == pytest.approx(0.25 * (2 / 3 + 0.75 + bpsn + bnsp), abs=1e-12)
 
 
 def test_a_bias_auc_of_zero_is_invalid_as_mlebench_scores_nothing(prepared: Prepared,
@@ -100,6 +106,9 @@ def test_a_bias_auc_of_zero_is_invalid_as_mlebench_scores_nothing(prepared: Prep
                                                                              index=False)
     with pytest.raises(InvalidSubmission, match=re.escape("subgroup AUC of male")):
         prepared.score(tmp_path / "inverted.csv")
+    # Kaggle's ranking scores it: every AUC, and so every power mean, is 0.
+    ranked = prepared.competition.with_variant("ranked").grader(prepared.data.answers_path)
+    assert ranked.score(tmp_path / "inverted.csv") == 0.0
 
 
 @pytest.mark.parametrize(("change", "reason"), [
@@ -119,3 +128,17 @@ def test_a_broken_submission_is_invalid_with_its_reason(prepared: Prepared, tmp_
     change(text(prepared.data.public / "sample_submission.csv")).to_csv(tmp_path / "broken.csv", index=False)
     with pytest.raises(InvalidSubmission, match=re.escape(reason)):
         prepared.score(tmp_path / "broken.csv")
+
+
+def test_the_ranked_variant_scores_the_predictions_as_given(tmp_path: Path) -> None:
+    """Kaggle's ranking of the same six comments.
+
+    overall: toxic {0.5, 0.1, 0.99} against non-toxic {0.3, 0.0, 0.6}: 6 of 9 pairs ordered = 2/3.
+    Other identities: subgroup {0.5, 0.1} vs {0.3} = 0.5; BPSN {0.99} vs {0.3} = 1;
+    BNSP {0.5, 0.1} vs {0.0, 0.6} = 0.5. male: subgroup {0.99} vs {0.0, 0.6} = 1;
+    BPSN {0.5, 0.1} vs {0.0, 0.6} = 0.5; BNSP {0.99} vs {0.3} = 1.
+    """
+    subgroup = bnsp = ((8 * 0.5**-5 + 1.0) / 9) ** (-1 / 5)
+    bpsn = ((8 * 1.0 + 0.5**-5) / 9) ** (-1 / 5)
+    expected = 0.25 * (2 / 3 + subgroup + bpsn + bnsp)
+    assert six_comments(tmp_path, "ranked") == pytest.approx(expected, abs=1e-12)

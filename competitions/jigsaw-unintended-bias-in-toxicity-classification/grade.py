@@ -8,11 +8,14 @@ mention it (BPSN), and of its toxic mentions against the non-toxic others (BNSP)
 MLE-bench's grader turns the truth, the identities *and the predictions* into 0/1 at
 0.5 (``>= 0.5`` is 1; a blank identity is 0) before it ranks them, so only which side of
 0.5 a prediction falls on counts: each AUC is that of a single threshold, not of the
-ranking Kaggle scored. That is reproduced, and recorded in competition.yaml.
+ranking Kaggle scored. That is reproduced, and recorded in competition.yaml; the
+``ranked`` variant ranks the predictions as given, as Kaggle's metric does (the truth and
+the identities are cut at 0.5 there too).
 
 A bias AUC of exactly 0 (every prediction of an identity's comments on the wrong side)
 makes MLE-bench's power mean divide by zero, and its grader then scores nothing: such a
-submission is invalid here, with that reason.
+submission is invalid here, with that reason. Under ``ranked`` that power mean is 0, its
+limit, as Kaggle's numpy arithmetic gives it.
 """
 
 from __future__ import annotations
@@ -50,9 +53,24 @@ def _auc(truth: np.ndarray, predicted: np.ndarray, rows: np.ndarray, name: str) 
     return float(roc_auc_score(truth[rows], predicted[rows]))
 
 
-def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
+def _refuse_zeros(bias_aucs: dict[str, list[float]]) -> None:
+    """MLE-bench's power mean raises 0 to a negative power on an AUC of 0 and its grader then
+    returns no score: the submission is refused instead."""
+    for kind, aucs in bias_aucs.items():
+        zero = [identity for identity, auc in zip(IDENTITIES, aucs, strict=True) if auc == 0]
+        if zero:
+            raise InvalidSubmission(
+                f"the {kind} AUC of {', '.join(zero)} is 0 (every thresholded prediction on the "
+                f"wrong side): MLE-bench's power mean then divides by zero and scores nothing")
+
+
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
     """``submission`` arrives checked and in the answers' row order (validate.score)."""
-    predicted = _flags(submission["prediction"].to_numpy(dtype=float)).astype(int)
+    if variant not in (None, "ranked"):
+        raise ValueError(f"unknown variant {variant!r}")
+    predicted = submission["prediction"].to_numpy(dtype=float)
+    if variant is None:
+        predicted = _flags(predicted).astype(int)
     toxic = _answer_flags(answers, "toxicity")
     truth = toxic.astype(int)
     everyone = np.ones(len(truth), dtype=bool)
@@ -63,10 +81,6 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
         subgroup.append(_auc(truth, predicted, mentioned, f"{identity} subgroup"))
         bpsn.append(_auc(truth, predicted, mentioned != toxic, f"{identity} BPSN"))
         bnsp.append(_auc(truth, predicted, mentioned == toxic, f"{identity} BNSP"))
-    for kind, aucs in (("subgroup", subgroup), ("BPSN", bpsn), ("BNSP", bnsp)):
-        zero = [identity for identity, auc in zip(IDENTITIES, aucs, strict=True) if auc == 0]
-        if zero:
-            raise InvalidSubmission(
-                f"the {kind} AUC of {', '.join(zero)} is 0 (every thresholded prediction on the "
-                f"wrong side): MLE-bench's power mean then divides by zero and scores nothing")
+    if variant is None:
+        _refuse_zeros({"subgroup": subgroup, "BPSN": bpsn, "BNSP": bnsp})
     return WEIGHT * overall + sum(WEIGHT * float(pmean(aucs, POWER)) for aucs in (subgroup, bpsn, bnsp))
