@@ -60,14 +60,15 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     ancestors = ancestors.sample(frac=1, random_state=SEED).reset_index(drop=True)
     test_ids = held_out(ancestors, test_count(len(ancestors)))
     in_test = ancestors["id"].isin(test_ids)
+    train, test = ancestors[~in_test], ancestors[in_test]
     place_split(raw, "train", "notebooks", ".json",
-                [(ancestors.loc[~in_test, "id"], public / "train"), (ancestors.loc[in_test, "id"], public / "test")])
+                [(train["id"], public / "train"), (test["id"], public / "test")])
 
     orders = pd.read_csv(raw / "train_orders.csv", dtype=str, keep_default_na=False)
     test_orders = orders[orders["id"].isin(test_ids)]
     write_csv(orders[~orders["id"].isin(test_ids)], public / "train_orders.csv")
     write_csv(test_orders, private / ANSWERS)
-    write_csv(ancestors[~in_test], public / "train_ancestors.csv")
+    write_csv(train, public / "train_ancestors.csv")
 
     cell_orders = []
     with progress("sample submission", len(test_orders)) as advance:

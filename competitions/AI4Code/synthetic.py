@@ -42,7 +42,10 @@ def families(rng: np.random.Generator, ids: list[str]) -> pd.DataFrame:
         ancestor = hex_ids(rng, 1, 8)[0]
         members = ids[start:start + size]
         for k, member in enumerate(members):
-            parent = members[int(rng.integers(0, k))] if k else (hex_ids(rng, 1, 14)[0] if rng.random() < 0.2 else "")
+            if k:
+                parent = members[int(rng.integers(0, k))]
+            else:  # a root forked from a notebook outside the data, or from none
+                parent = hex_ids(rng, 1, 14)[0] if rng.random() < 0.2 else ""
             rows.append((member, ancestor, parent))
         start += size
     frame = pd.DataFrame(rows, columns=["id", "ancestor_id", "parent_id"])
