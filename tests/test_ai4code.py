@@ -9,34 +9,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from competition_checks import Prepared, prepare_all, synthetic
 
 from pytest_mlebench.catalog.builtin import catalog_root
-from pytest_mlebench.catalog.registry import Registry
-from pytest_mlebench.data.synthetic import build_raw
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.grading.grader import Grader
 
-REGISTRY = Registry()
-REGISTRY.add_catalog(catalog_root())
-COMPETITION = REGISTRY.competitions["AI4Code"]
+COMPETITION = Competition.from_folder(catalog_root() / "AI4Code")
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    root = tmp_path_factory.mktemp("ai4code")
-    raw = build_raw(COMPETITION, root / "raw")
-    public, private = root / "public", root / "private"
-    public.mkdir()
-    private.mkdir()
-    COMPETITION.prepare_into(raw, public, private)
-    return raw, public, private
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    makers = {COMPETITION.id: synthetic(COMPETITION.id).build}
+    raw, data = tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data")
+    return prepare_all(raw, data, makers)[COMPETITION.id]
 
 
 def text(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def grader(prepared: tuple[Path, Path, Path]) -> Grader:
-    return COMPETITION.grader(prepared[2] / "answers.csv")
+def grader(prepared: Prepared) -> Grader:
+    return COMPETITION.grader(prepared.data.answers_path)
 
 
 def expected_test_ids(ancestors: pd.DataFrame, size: int) -> tuple[pd.DataFrame, set[str]]:
@@ -53,8 +47,8 @@ def expected_test_ids(ancestors: pd.DataFrame, size: int) -> tuple[pd.DataFrame,
     return shuffled, set(test)
 
 
-def test_the_split_is_mlebench_s(prepared: tuple[Path, Path, Path]) -> None:
-    raw, public, private = prepared
+def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
+    raw, public, private = prepared.raw, prepared.data.public, prepared.data.private
     ancestors = text(raw / "train_ancestors.csv")
     # 210 notebooks: Kaggle's share of held-out notebooks, 20,000 of 139,256, is 30.
     shuffled, test_ids = expected_test_ids(ancestors, 30)
@@ -71,7 +65,7 @@ def test_the_split_is_mlebench_s(prepared: tuple[Path, Path, Path]) -> None:
         kaggle = raw / "train" / f"{notebook}.json"
         assert (public / "test" / kaggle.name).read_bytes() == kaggle.read_bytes()
     assert sorted(p.name for p in public.iterdir()) == [
-        "sample_submission.csv", "test", "train", "train_ancestors.csv", "train_orders.csv"]
+        "description.md", "sample_submission.csv", "test", "train", "train_ancestors.csv", "train_orders.csv"]
 
 
 def test_the_split_of_kaggle_s_data_holds_out_20000() -> None:
@@ -80,8 +74,8 @@ def test_the_split_of_kaggle_s_data_holds_out_20000() -> None:
     assert prepare.test_count(210) == 30
 
 
-def test_the_sample_keeps_each_file_s_order(prepared: tuple[Path, Path, Path]) -> None:
-    _raw, public, private = prepared
+def test_the_sample_keeps_each_file_s_order(prepared: Prepared) -> None:
+    public, private = prepared.data.public, prepared.data.private
     sample = text(public / "sample_submission.csv")
     assert list(sample["id"]) == list(text(private / "answers.csv")["id"])
     for notebook, order in zip(sample["id"], sample["cell_order"], strict=True):
@@ -89,8 +83,8 @@ def test_the_sample_keeps_each_file_s_order(prepared: tuple[Path, Path, Path]) -
         assert order == " ".join(cells)
 
 
-def test_the_sample_is_valid_and_the_answers_score_1(prepared: tuple[Path, Path, Path]) -> None:
-    _raw, public, private = prepared
+def test_the_sample_is_valid_and_the_answers_score_1(prepared: Prepared) -> None:
+    public, private = prepared.data.public, prepared.data.private
     assert -1 < grader(prepared).score(public / "sample_submission.csv") < 1
     assert grader(prepared).score(private / "answers.csv") == 1.0
 
@@ -106,9 +100,9 @@ def test_swaps_are_pooled_over_notebooks(tmp_path: Path) -> None:
     assert COMPETITION.grader(answers).score(submission) == pytest.approx(-0.5)
 
 
-def test_one_adjacent_swap_costs_4_over_the_pooled_pairs(prepared: tuple[Path, Path, Path],
+def test_one_adjacent_swap_costs_4_over_the_pooled_pairs(prepared: Prepared,
                                                          tmp_path: Path) -> None:
-    answers = text(prepared[2] / "answers.csv")
+    answers = text(prepared.data.answers_path)
     cells = answers.loc[0, "cell_order"].split()
     cells[0], cells[1] = cells[1], cells[0]
     answers.loc[0, "cell_order"] = " ".join(cells)
@@ -135,7 +129,7 @@ def first_order(frame: pd.DataFrame, change) -> pd.DataFrame:
     (lambda f: first_order(f, lambda c: " ".join(["ffffffff", *c[1:]])), "lacks, ['ffffffff']"),
     (lambda f: first_order(f, lambda c: ",".join(c)), "lists 1 cells"),
 ])
-def test_a_broken_submission_is_invalid_with_its_reason(prepared: tuple[Path, Path, Path], tmp_path: Path,
+def test_a_broken_submission_is_invalid_with_its_reason(prepared: Prepared, tmp_path: Path,
                                                        change, reason: str) -> None:
-    change(text(prepared[1] / "sample_submission.csv")).to_csv(tmp_path / "broken.csv", index=False)
+    change(text(prepared.data.public / "sample_submission.csv")).to_csv(tmp_path / "broken.csv", index=False)
     assert reason in (grader(prepared).check(tmp_path / "broken.csv") or "")

@@ -9,40 +9,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from competition_checks import MakeRaw, Prepared, prepare_all, synthetic
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.builtin import catalog_root
-from pytest_mlebench.catalog.registry import Registry
-from pytest_mlebench.data.synthetic import build_raw
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.grading.grader import Grader
 
-REGISTRY = Registry()
-REGISTRY.add_catalog(catalog_root())
-COMPETITION = REGISTRY.competitions["google-quest-challenge"]
+COMPETITION = Competition.from_folder(catalog_root() / "google-quest-challenge")
 TARGETS = list(COMPETITION.target_columns)
 SPELLING = "question_type_spelling"
 
 
-def prepare_from(raw: Path, root: Path) -> tuple[Path, Path, Path]:
-    public, private = root / "public", root / "private"
-    public.mkdir()
-    private.mkdir()
-    COMPETITION.prepare_into(raw, public, private)
-    return raw, public, private
+def prepare_from(root: Path, make: MakeRaw | None = None) -> Prepared:
+    """The competition prepared from its synthetic raw files, changed by ``make`` if given."""
+    (root / "raw").mkdir()
+    makers = {COMPETITION.id: make or synthetic(COMPETITION.id).build}
+    return prepare_all(root / "raw", root / "data", makers)[COMPETITION.id]
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    root = tmp_path_factory.mktemp("quest")
-    return prepare_from(build_raw(COMPETITION, root / "raw"), root)
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    return prepare_from(tmp_path_factory.mktemp("quest"))
 
 
 def text(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def grader(prepared: tuple[Path, Path, Path]) -> Grader:
-    return COMPETITION.grader(prepared[2] / "answers.csv")
+def grader(prepared: Prepared) -> Grader:
+    return COMPETITION.grader(prepared.data.answers_path)
 
 
 def expected_split(kaggle: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
@@ -57,8 +53,8 @@ def expected_split(kaggle: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, bo
     return train, test, swapped
 
 
-def check_split(prepared: tuple[Path, Path, Path]) -> bool:
-    raw, public, private = prepared
+def check_split(prepared: Prepared) -> bool:
+    raw, public, private = prepared.raw, prepared.data.public, prepared.data.private
     train, test, swapped = expected_split(text(raw / "train.csv"))
     assert text(public / "train.csv").equals(train)
     assert text(public / "test.csv").equals(test.drop(columns=TARGETS))
@@ -72,28 +68,32 @@ def check_split(prepared: tuple[Path, Path, Path]) -> bool:
     return swapped
 
 
-def test_the_split_is_mlebench_s(prepared: tuple[Path, Path, Path]) -> None:
+def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
     check_split(prepared)
-    assert len(text(prepared[1] / "train.csv")) == 270 and len(text(prepared[1] / "test.csv")) == 30
-    assert sorted(p.name for p in prepared[1].iterdir()) == ["sample_submission.csv", "test.csv", "train.csv"]
+    public = prepared.data.public
+    assert len(text(public / "train.csv")) == 270 and len(text(public / "test.csv")) == 30
+    assert sorted(p.name for p in public.iterdir()) == [
+        "description.md", "sample_submission.csv", "test.csv", "train.csv"]
 
 
 @pytest.mark.parametrize("constant", [True, False])
 def test_a_constant_spelling_column_is_swapped_away(tmp_path: Path, constant: bool) -> None:
     """Spelling 0 on every held-out row: the first one trades places with the first training row
     whose spelling is not 0. Spelling varied there: nothing is swapped."""
-    raw = build_raw(COMPETITION, tmp_path / "raw")
-    kaggle = text(raw / "train.csv")
-    _train, test_rows = train_test_split(np.arange(len(kaggle)), test_size=0.1, random_state=0)
-    kaggle[SPELLING] = np.where(np.arange(len(kaggle)) % 3, "0", "0.333333333333333")
-    if constant:
-        kaggle.loc[test_rows, SPELLING] = "0"
-    kaggle.to_csv(raw / "train.csv", index=False)
-    assert check_split(prepare_from(raw, tmp_path)) is constant
+    def make(raw: Path, rng: np.random.Generator) -> None:
+        synthetic(COMPETITION.id).build(raw, rng)
+        kaggle = text(raw / "train.csv")
+        _train, test_rows = train_test_split(np.arange(len(kaggle)), test_size=0.1, random_state=0)
+        kaggle[SPELLING] = np.where(np.arange(len(kaggle)) % 3, "0", "0.333333333333333")
+        if constant:
+            kaggle.loc[test_rows, SPELLING] = "0"
+        kaggle.to_csv(raw / "train.csv", index=False)
+
+    assert check_split(prepare_from(tmp_path, make)) is constant
 
 
-def test_the_sample_is_valid_and_the_answers_score_1(prepared: tuple[Path, Path, Path]) -> None:
-    _raw, public, private = prepared
+def test_the_sample_is_valid_and_the_answers_score_1(prepared: Prepared) -> None:
+    public, private = prepared.data.public, prepared.data.private
     assert -1 < grader(prepared).score(public / "sample_submission.csv") < 1
     assert grader(prepared).score(private / "answers.csv") == 1.0
 
@@ -110,12 +110,12 @@ def test_one_reversed_column_of_30_scores_28_over_30(tmp_path: Path) -> None:
     assert score == pytest.approx(28 / 30)
 
 
-def test_only_the_ranks_count(prepared: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_only_the_ranks_count(prepared: Prepared, tmp_path: Path) -> None:
     """As in MLE-bench, values outside [0, 1] are scored: Spearman sees their ranks only."""
-    sample = pd.read_csv(prepared[1] / "sample_submission.csv")
+    sample = pd.read_csv(prepared.data.public / "sample_submission.csv")
     sample.assign(**{c: sample[c] * 10 - 3 for c in TARGETS}).to_csv(tmp_path / "scaled.csv", index=False)
     assert grader(prepared).score(tmp_path / "scaled.csv") == grader(prepared).score(
-        prepared[1] / "sample_submission.csv")
+        prepared.data.public / "sample_submission.csv")
 
 
 @pytest.mark.parametrize(("change", "reason"), [
@@ -130,7 +130,8 @@ def test_only_the_ranks_count(prepared: tuple[Path, Path, Path], tmp_path: Path)
     (lambda f: f.assign(**{SPELLING: ["inf", *f[SPELLING][1:]]}), "infinite values"),
     (lambda f: f.assign(**{SPELLING: 0.5}), "hold a single value"),
 ])
-def test_a_broken_submission_is_invalid_with_its_reason(prepared: tuple[Path, Path, Path], tmp_path: Path,
+def test_a_broken_submission_is_invalid_with_its_reason(prepared: Prepared, tmp_path: Path,
                                                        change, reason: str) -> None:
-    change(pd.read_csv(prepared[1] / "sample_submission.csv")).to_csv(tmp_path / "broken.csv", index=False)
+    sample = pd.read_csv(prepared.data.public / "sample_submission.csv")
+    change(sample).to_csv(tmp_path / "broken.csv", index=False)
     assert reason in (grader(prepared).check(tmp_path / "broken.csv") or "")

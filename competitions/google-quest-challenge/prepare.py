@@ -16,25 +16,13 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.prepare.files import write_csv
 from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
 SEED = 0
 ID = "qa_id"
-#: Kaggle's 30 targets, in the order of its sample submission.
-TARGETS = [
-    "question_asker_intent_understanding", "question_body_critical", "question_conversational",
-    "question_expect_short_answer", "question_fact_seeking", "question_has_commonly_accepted_answer",
-    "question_interestingness_others", "question_interestingness_self", "question_multi_intent",
-    "question_not_really_a_question", "question_opinion_seeking", "question_type_choice",
-    "question_type_compare", "question_type_consequence", "question_type_definition",
-    "question_type_entity", "question_type_instructions", "question_type_procedure",
-    "question_type_reason_explanation", "question_type_spelling", "question_well_written",
-    "answer_helpful", "answer_level_of_information", "answer_plausible", "answer_relevance",
-    "answer_satisfaction", "answer_type_instructions", "answer_type_procedure",
-    "answer_type_reason_explanation", "answer_well_written",
-]
 RARE = "question_type_spelling"
 
 
@@ -52,15 +40,17 @@ def vary_the_rare_target(train: pd.DataFrame, test: pd.DataFrame) -> tuple[pd.Da
     return train, test
 
 
-def prepare(raw: Path, public: Path, private: Path) -> None:
+def prepare(raw: Path, public: Path, private: Path, *, competition: Competition) -> None:
+    """The 30 targets are the grading's target columns (competition.yaml), in Kaggle's order."""
+    targets = list(competition.target_columns)
     pairs = pd.read_csv(raw / "train.csv", dtype=str, keep_default_na=False)
     train, test = vary_the_rare_target(*train_test_split(pairs, test_size=TEST_SIZE, random_state=SEED))
-    constant = [column for column in TARGETS if test[column].astype(float).nunique() < 2]
+    constant = [column for column in targets if test[column].astype(float).nunique() < 2]
     if constant:  # MLE-bench stops here too: no submission could be scored
         raise ValueError(f"the held-out rows hold a single value of {constant}")
     write_csv(train, public / "train.csv")
-    write_csv(test.drop(columns=TARGETS), public / "test.csv")
-    write_csv(test[[ID, *TARGETS]], private / ANSWERS)
+    write_csv(test.drop(columns=targets), public / "test.csv")
+    write_csv(test[[ID, *targets]], private / ANSWERS)
     ramp = np.linspace(0, 1, len(test))  # MLE-bench's sample: every column rises from 0 to 1
-    write_csv(pd.DataFrame({ID: test[ID].to_numpy(), **dict.fromkeys(TARGETS, ramp)}),
+    write_csv(pd.DataFrame({ID: test[ID].to_numpy(), **dict.fromkeys(targets, ramp)}),
               public / "sample_submission.csv")

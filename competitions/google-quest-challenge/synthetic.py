@@ -9,21 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.synthetic import csv_bytes, text
 
 N_TRAIN, N_TEST = 300, 40
-TARGETS = [
-    "question_asker_intent_understanding", "question_body_critical", "question_conversational",
-    "question_expect_short_answer", "question_fact_seeking", "question_has_commonly_accepted_answer",
-    "question_interestingness_others", "question_interestingness_self", "question_multi_intent",
-    "question_not_really_a_question", "question_opinion_seeking", "question_type_choice",
-    "question_type_compare", "question_type_consequence", "question_type_definition",
-    "question_type_entity", "question_type_instructions", "question_type_procedure",
-    "question_type_reason_explanation", "question_type_spelling", "question_well_written",
-    "answer_helpful", "answer_level_of_information", "answer_plausible", "answer_relevance",
-    "answer_satisfaction", "answer_type_instructions", "answer_type_procedure",
-    "answer_type_reason_explanation", "answer_well_written",
-]
+#: Kaggle's 30 targets, in its order: the grading's target columns.
+TARGETS = list(Competition.from_folder(Path(__file__).parent).target_columns)
 #: Averages of a few raters' votes, as Kaggle wrote them.
 LEVELS = ["0", "0.333333333333333", "0.5", "0.666666666666667", "0.777777777777778", "1"]
 HOSTS = ["photo.stackexchange.com", "rpg.stackexchange.com", "stackoverflow.com", "math.stackexchange.com"]
