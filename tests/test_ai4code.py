@@ -68,10 +68,10 @@ def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
         "description.md", "sample_submission.csv", "test", "train", "train_ancestors.csv", "train_orders.csv"]
 
 
-def test_the_split_of_kaggle_s_data_holds_out_20000() -> None:
+def test_kaggle_s_139256_notebooks_hold_out_20000() -> None:
     prepare = COMPETITION.module("prepare")
-    assert prepare.test_count(139_256) == 20_000
-    assert prepare.test_count(210) == 30
+    assert prepare.held_out_count(139_256) == 20_000
+    assert prepare.held_out_count(210) == 30
 
 
 def test_the_sample_keeps_each_file_s_order(prepared: Prepared) -> None:

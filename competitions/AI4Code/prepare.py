@@ -30,7 +30,7 @@ TEST_NOTEBOOKS = 20_000
 KAGGLE_NOTEBOOKS = 139_256
 
 
-def test_count(n_notebooks: int) -> int:
+def held_out_count(n_notebooks: int) -> int:
     """MLE-bench's 20,000 on Kaggle's data; Kaggle's share of a set below twice that."""
     if n_notebooks > 2 * TEST_NOTEBOOKS:
         return TEST_NOTEBOOKS
@@ -58,7 +58,7 @@ def cell_order_of_file(path: Path) -> str:
 def prepare(raw: Path, public: Path, private: Path) -> None:
     ancestors = pd.read_csv(raw / "train_ancestors.csv", dtype=str, keep_default_na=False)
     ancestors = ancestors.sample(frac=1, random_state=SEED).reset_index(drop=True)
-    test_ids = held_out(ancestors, test_count(len(ancestors)))
+    test_ids = held_out(ancestors, held_out_count(len(ancestors)))
     in_test = ancestors["id"].isin(test_ids)
     train, test = ancestors[~in_test], ancestors[in_test]
     place_split(raw, "train", "notebooks", ".json",
