@@ -133,6 +133,8 @@ class Harness:
         self._leaderboards: dict[str, LeaderboardLookup] = {}
         #: Run directory -> the settings a reused run was made with (its record says those).
         self._made_with: dict[Path, dict[str, Any]] = {}
+        #: Run directory -> attempts made in this session.
+        self._attempts: dict[Path, int] = {}
 
     @property
     def excluded(self) -> list[str]:
@@ -195,7 +197,13 @@ class Harness:
                                      + "; ".join(describe_differences(differences)))
             self._made_with[run_dir] = {**settings, **(recorded.get(SETTINGS) or {})}
             return RunResult.from_dict(recorded)
-        remove_tree(run_dir)
+        if run_dir in self._attempts:
+            # A rerun of this session's (pytest-rerunfailures): the earlier attempt is kept beside it.
+            self._attempts[run_dir] += 1
+            run_dir.rename(run_dir.with_name(f"{run_dir.name}-attempt{self._attempts[run_dir] - 1}"))
+        else:
+            self._attempts[run_dir] = 1
+            remove_tree(run_dir)  # an unfinished run of a resumed group
         run_dir.mkdir(parents=True)
         check = self._prepared(case.competition)[0].check
         extra_env = {k: os.environ[k] for k in self.agent.env_from_host if k in os.environ}

@@ -57,13 +57,13 @@ def start(config: pytest.Config, settings: Settings) -> None:
     if not pm.is_blocked(BUILTINS_NAME) and not pm.has_plugin(BUILTINS_NAME):
         pm.register(builtin, BUILTINS_NAME)
     registry = Registry()
-    pm.hook.pytest_mlebench_register_competitions(registry=registry)
-    pm.hook.pytest_mlebench_register_agents(registry=registry)
-    pm.hook.pytest_mlebench_register_runners(registry=registry)
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
     selection, paths, resume = settings.selection, settings.paths, settings.outputs.resume
     try:
-        agent = registry.agent(str(selection.agent))
+        pm.hook.pytest_mlebench_register_competitions(registry=registry)
+        pm.hook.pytest_mlebench_register_agents(registry=registry)
+        pm.hook.pytest_mlebench_register_runners(registry=registry)
+        agent = registry.agent(str(selection.agent), base=config.invocation_params.dir)
         competition_ids = registry.select(selection.competitions)
         variants = registry.variants_of(selection.variants)
         runner, runner_note = choose_runner(config, workerinput.get("mlebench_runner") or selection.runner,
@@ -108,12 +108,15 @@ def start(config: pytest.Config, settings: Settings) -> None:
         if swept:
             runner_note = f"{runner_note}; removed {swept} leftovers of killed sessions".lstrip("; ")
     pm.register(fixtures, "mlebench.fixtures")
-    session = MlebenchSession(config, harness, settings.outputs, runner_note, differences)
-    pm.register(session, "mlebench.session")
     module = placed_test_module(config)
+    session = MlebenchSession(config, harness, settings.outputs, runner_note, differences, module)
+    pm.register(session, "mlebench.session")
     if not any(names_file(config, arg, module) for arg in config.args):
+        # The competitions replace pytest's default paths only when --agent is on the command
+        # line; an agent named in the ini file adds them beside the project's own tests.
         explicit = config.args_source == pytest.Config.ArgsSource.ARGS
-        config.args = [*config.args, str(module)] if explicit else [str(module)]
+        keep = explicit or config.getoption("mlebench_agent", default=None) is None
+        config.args = [*config.args, str(module)] if keep else [str(module)]
 
 
 def placed_test_module(config: pytest.Config) -> Path:
@@ -218,8 +221,9 @@ class MlebenchSession:
     """The hooks that only matter once ``--agent`` turned the plugin on."""
 
     def __init__(self, config: pytest.Config, harness: Harness, outputs: Outputs, runner_note: str,
-                 resume_differences: Differences | None = None) -> None:
+                 resume_differences: Differences | None, module: Path) -> None:
         self.config = config
+        self.module = module
         #: How the resumed runs differ from this session's (--mlebench-resume-anyway).
         self.resume_differences = describe_differences(resume_differences or {})
         self.harness = harness
@@ -243,6 +247,13 @@ class MlebenchSession:
             self.pytest_html = PytestHtmlColumns(self.html_page, Path(results_page).absolute())
             if not self.is_worker:
                 config.pluginmanager.register(self.pytest_html, "mlebench.pytest_html")
+
+    def pytest_ignore_collect(self, collection_path: Path) -> bool | None:
+        """Collect the placed module where a folder above it is collected too (``pytest .`` or an
+        agent in the ini file): pytest then drops it as an argument inside another, and would
+        not otherwise enter the cache folder (norecursedirs)."""
+        chain = [self.module, *(p for p in self.module.parents if self.config.rootpath in p.parents)]
+        return False if collection_path in chain else None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if not self.is_worker:

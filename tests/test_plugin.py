@@ -47,12 +47,14 @@ def test_plugin_can_be_disabled(bench: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--agent=godo"], ["*unknown agent 'godo'. Did you mean: good?*Valid agents:*baseline*copier*"]),
+        (["--agent=godo"], ["*unknown agent 'godo'. Did you mean: good?",
+                            "  Valid agents:*baseline*copier*"]),
         (["--agent=good", "--competitions=tiny-acu"],
-         ["*unknown competition or split 'tiny-acu'. Did you mean: tiny-auc*"
-          "Valid splits: *lite*tiny. Valid competitions: *(* in all).*"]),
+         ["*unknown competition or split 'tiny-acu'. Did you mean: tiny-auc*",
+          "  Valid splits: *lite*tiny.", "  Valid competitions: *",
+          "*(* in all; `python -m pytest_mlebench list`*"]),
         (["--agent=good", "--mlebench-runner=kubernetes"],
-         ["*unknown runner 'kubernetes'*Valid runners: auto*local*"]),
+         ["*unknown runner 'kubernetes'*", "  Valid runners: auto*local*"]),
         (["--agent=good", "--mlebench-seeds=0"], ["*--mlebench-seeds: '0' is not a positive integer*"]),
         (["--agent=good",
           "--mlebench-time-limit=soon"], ["*--mlebench-time-limit: 'soon' is not a positive duration*"]),

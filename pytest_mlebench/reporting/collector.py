@@ -51,8 +51,11 @@ class ResultCollector:
         if report.skipped and report.when in ("setup", "call"):
             self.skipped += 1
         if report.when != "teardown":
-            if report.when == "call" or report.failed:
-                self.outcomes.setdefault(report.nodeid, report.outcome if report.when == "call" else "error")
+            # The last attempt's outcome counts (pytest-rerunfailures reports "rerun" before it).
+            if report.when == "call":
+                self.outcomes[report.nodeid] = report.outcome
+            elif report.failed:
+                self.outcomes[report.nodeid] = "error"
             return None
         props = record_of(report)
         if props is None:
