@@ -99,6 +99,7 @@ class _Buckets:
     def __init__(self, folder: Path, n_test: int, n_buckets: int) -> None:
         self.folder, self.n_test, self.n_buckets = folder, n_test, n_buckets
         self.pending: list[pa.RecordBatch] = []
+        self.pending_bytes = 0
         self.writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
         self._files = ExitStack()
         folder.mkdir(parents=True, exist_ok=True)
@@ -108,14 +109,15 @@ class _Buckets:
 
     def add(self, questions: pa.RecordBatch, ranks: np.ndarray) -> None:
         self.pending.append(questions.append_column(RANK, pa.array(ranks, pa.int64())))
-        if sum(batch.nbytes for batch in self.pending) >= GATHER_BYTES:
+        self.pending_bytes += self.pending[-1].nbytes
+        if self.pending_bytes >= GATHER_BYTES:
             self.flush()
 
     def flush(self) -> None:
         if not self.pending:
             return
         table = pa.Table.from_batches(self.pending)
-        self.pending = []
+        self.pending, self.pending_bytes = [], 0
         bucket = table.column(RANK).to_numpy() * self.n_buckets // self.n_test
         order = np.argsort(bucket, kind="stable")
         table, bucket = table.take(order), bucket[order]
