@@ -50,10 +50,11 @@ TEST_SIZE = 0.1
 SEED = 0
 #: MLE-bench's sample submission gives every test question these five tags.
 SAMPLE_TAGS = "javascript c# python php java"
-#: Test questions gathered before they are sent to their buckets, and the size of a bucket:
-#: what one sort holds in memory.
+#: Test questions gathered before they are sent to their buckets, the size of a bucket (what
+#: one sort holds in memory) and the rows of test questions turned into CSV text at a time.
 GATHER_BYTES = 16 << 20
-BUCKET_BYTES = 64 << 20
+BUCKET_BYTES = 32 << 20
+WRITE_ROWS = 4096
 RANK = "__rank"
 
 _MISSING = pa.array(sorted(PANDAS_NA_TEXTS))
@@ -192,7 +193,7 @@ def _write_test_files(buckets: _Buckets, public: Path, private: Path) -> None:
             sample = table.set_column(3, "Tags", pa.array([SAMPLE_TAGS] * table.num_rows))
             for part, name in ((table.select(COLUMNS[:3]), "test"), (sample, "sample"),
                                 (table.select(["Id", "Tags"]), "answers")):
-                for batch in part.to_batches(max_chunksize=1 << 16):
+                for batch in part.to_batches(max_chunksize=WRITE_ROWS):
                     files[name].write(_csv_rows(batch))
 
 
