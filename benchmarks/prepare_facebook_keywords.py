@@ -11,8 +11,9 @@ prepare() in a fresh child process. Reported: the child's wall time for prepare(
 peak resident memory of its whole process tree, sampled from /proc every 20 ms, next to
 the child's own ru_maxrss and its RSS before preparing (Python with pandas, pyarrow and
 scikit-learn loaded). prepare() streams the CSV twice out of the zip and holds a few
-dozen blocks, one bucket of test questions and the test positions of the split (4 bytes a
-question): memory does not grow with the file.
+dozen blocks, one bucket of test questions (at most 32 MB of them) and, while the split is
+drawn, the permutation of the questions (4 bytes each: 24 MB for Kaggle's file): memory does
+not grow with the file beyond that.
 """
 
 from __future__ import annotations
