@@ -270,6 +270,7 @@ CASES = {
     "mean_columnwise_rmsle": ([[1.0, 5.0], [2.0, 0.0]], [[1.0, 5.0], [2.0, 0.0]],
                               [[3.0, 1.0], [0.0, 9.0]]),
     "quadratic_weighted_kappa": ([[0], [1], [2]], [[0], [1], [2]], [[2], [1], [1]]),
+    "mean_levenshtein": ([["kitten"], ["a b ."]], [["kitten"], ["a b ."]], [["sitting"], ["a ."]]),
 }
 
 

@@ -20,6 +20,8 @@ import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES
 from sklearn import metrics as skm
 
+from .levenshtein import mean_distance
+
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
     "probability": "numbers in [0, 1]",
@@ -209,6 +211,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_columnwise_rmsle", True, "nonnegative", _mean_over_columns(_rmsle)),
         Metric("quadratic_weighted_kappa", False, "integer",
                _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa), _whole_classes),
+        Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
     )
 }
 
