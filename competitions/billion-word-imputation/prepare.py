@@ -25,6 +25,7 @@ from typing import IO
 import numpy as np
 
 from pytest_mlebench.data.prepare.files import progress, write_once
+from pytest_mlebench.data.prepare.text_normalization import _zip_writer as zip_writer
 from pytest_mlebench.data.store import ANSWERS
 
 TRAIN = "train_v2.txt"
@@ -49,13 +50,6 @@ def _training_lines(raw: Path) -> Iterator[IO[str]]:
         yield io.TextIOWrapper(member, encoding="utf-8")
 
 
-def _zip_writer(stack: ExitStack, archive: Path, member: str) -> IO[str]:
-    """A text stream written straight into a one-file zip archive, as Kaggle (and MLE-bench) ship it."""
-    zf = stack.enter_context(zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED))
-    return stack.enter_context(
-        io.TextIOWrapper(zf.open(member, "w", force_zip64=True), encoding="utf-8", newline=""))
-
-
 def without_a_word(sentence: str, rng: np.random.RandomState) -> str:
     """The sentence less one word drawn from ``rng``, never its first nor its last."""
     words = sentence.split()
@@ -67,8 +61,9 @@ def _split(raw: Path, public: Path, tmp_answers: Path) -> None:
     rng = np.random.RandomState(SEED)
     with ExitStack() as stack:
         lines = stack.enter_context(_training_lines(raw))
-        train = _zip_writer(stack, public / f"{TRAIN}.zip", TRAIN)
-        test = _zip_writer(stack, public / f"{TEST}.zip", TEST)
+        # Text streamed straight into one-file zips, as Kaggle (and MLE-bench) ship these files.
+        train = zip_writer(stack, public / f"{TRAIN}.zip", TRAIN)
+        test = zip_writer(stack, public / f"{TEST}.zip", TEST)
         sample = stack.enter_context(open(public / "sample_submission.csv", "w", encoding="utf-8",
                                           newline=""))
         answers = stack.enter_context(open(tmp_answers, "w", encoding="utf-8", newline=""))
