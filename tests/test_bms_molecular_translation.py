@@ -3,6 +3,7 @@ three-level folders) and its mean Levenshtein grader, on the competition's synth
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from competition_checks import Prepared, prepare_all, synthetic
 from sklearn.model_selection import train_test_split
 
+from pytest_mlebench.grading.levenshtein import as_pandas_reads, as_str
 from pytest_mlebench.grading.validate import InvalidSubmission
 
 CID = "bms-molecular-translation"
@@ -125,3 +127,15 @@ def test_an_unknown_id_is_named(prepared: Prepared, tmp_path: Path) -> None:
     sample.to_csv(tmp_path / "sub.csv", index=False)
     with pytest.raises(InvalidSubmission, match="'ffffffffffff'"):
         prepared.score(tmp_path / "sub.csv")
+
+
+@pytest.mark.parametrize("cells", [
+    ["InChI=1S/H2O/h1H2", "InChI=1S/CH4/h1H4"], ["InChI=1S/H2O/h1H2", "NA", ""], ["1.50", "2"],
+    ["true", "False"], ["1.5", "x"], [" 1", "2 "], ["inf", "-1e3"], ["nan", "1"], ["None", "null"],
+])
+def test_cells_are_written_back_as_mlebench_s_pandas_reading_makes_them(cells: list[str]) -> None:
+    """As a file of ``image_id,InChI`` read by pandas, then ``astype(str)`` (pandas 2's)."""
+    body = "".join(f'{i},"{cell}"\n' for i, cell in enumerate(cells))
+    read = pd.read_csv(io.StringIO("image_id,InChI\n" + body))["InChI"].to_numpy(dtype=object)
+    expected = ["nan" if isinstance(v, float) and np.isnan(v) else str(v) for v in read]
+    assert as_str(as_pandas_reads(pd.Series(cells, dtype="str"))) == expected

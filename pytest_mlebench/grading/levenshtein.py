@@ -18,8 +18,17 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas._libs.parsers import STR_NA_VALUES
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
+
+#: The cells pandas' reader takes as missing by default.
+_NA_TEXTS = pa.array(sorted(STR_NA_VALUES), type=pa.large_string())
+#: A character that no number, boolean or missing value holds: one cell with it makes pandas
+#: read the whole column as texts, each kept as written (a generous set: more only costs time).
+_BEYOND_NUMBERS = r"[^0-9+\-.eEdD \tinfatyrulsINFATYRULS]"
 
 
 def distances(truth: Sequence[str] | pd.Series, predicted: Sequence[str] | pd.Series) -> np.ndarray:
@@ -40,10 +49,15 @@ def as_pandas_reads(text: pd.Series) -> np.ndarray:
     it takes as missing ("", "NA", "null", "nan", ...), or a number when every cell of the
     column is one.
 
-    The column goes through pandas' own writer and reader, so its rules are applied, not
+    The usual column (no missing cell, some cell plainly text) comes back as it is. Any
+    other goes through pandas' own writer and reader, so its rules are applied, not
     re-stated: the values are read back in one piece, where MLE-bench's reader types a
     large file in chunks of rows (a chunk of numbers among texts would keep its numbers).
     """
+    values = pa.array(text.to_numpy(dtype=object), type=pa.large_string())
+    if (len(values) and not pc.any(pc.is_in(values, value_set=_NA_TEXTS)).as_py()
+            and pc.any(pc.match_substring_regex(values, _BEYOND_NUMBERS)).as_py()):
+        return text.to_numpy(dtype=object)
     frame = pd.DataFrame({"row": np.arange(len(text)), "value": text.to_numpy(dtype=object)})
     read = pd.read_csv(io.StringIO(frame.to_csv(index=False)))["value"]
     return read.to_numpy(dtype=object)
