@@ -273,6 +273,7 @@ CASES = {
     "mean_columnwise_spearman": ([[0.1, 1.0], [0.5, 0.0], [0.9, 0.5]], [[0.2, 0.9], [0.3, 0.1], [0.4, 0.5]],
                                  [[0.9, 0.1], [0.3, 0.9], [0.4, 0.5]]),
     "kendall_tau_of_orders": ([["a b c"], ["x y"]], [["a b c"], ["x y"]], [["c a b"], ["y x"]]),
+    "mean_levenshtein": ([["kitten"], ["a b ."]], [["kitten"], ["a b ."]], [["sitting"], ["a ."]]),
 }
 
 

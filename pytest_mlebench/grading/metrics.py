@@ -21,6 +21,8 @@ from pandas._libs.parsers import STR_NA_VALUES
 from scipy import stats
 from sklearn import metrics as skm
 
+from .levenshtein import mean_distance
+
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
     "probability": "numbers in [0, 1]",
@@ -253,6 +255,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_columnwise_spearman", False, "number", _mean_over_columns(_spearman), _columns_vary),
         Metric("kendall_tau_of_orders", False, "text",
                _one_column("kendall_tau_of_orders", _kendall_tau_of_orders)),
+        Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
     )
 }
 
