@@ -18,7 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES
+from scipy import stats
 from sklearn import metrics as skm
+
+from . import jaccard
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
@@ -190,6 +193,22 @@ def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:
                                        weights="quadratic"))
 
 
+def _pearson(truth: pd.Series, pred: pd.Series) -> float:
+    """scipy's pearsonr of (truth, predictions), as MLE-bench calls it."""
+    return float(stats.pearsonr(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float))[0])
+
+
+def _not_constant(y_pred: pd.DataFrame) -> str | None:
+    """A correlation needs predictions that vary: scipy returns NaN for constant ones (which
+    MLE-bench then reports as the score), so they are refused with the reason instead."""
+    for column in y_pred.columns:
+        values = y_pred[column].to_numpy(dtype=float)
+        if len(values) and (values == values[0]).all():
+            return (f"column {column!r} predicts {float(values[0])!r} for every row: the Pearson "
+                    f"correlation of constant predictions is undefined")
+    return None
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -209,6 +228,8 @@ METRICS: dict[str, Metric] = {
         Metric("mean_columnwise_rmsle", True, "nonnegative", _mean_over_columns(_rmsle)),
         Metric("quadratic_weighted_kappa", False, "integer",
                _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa), _whole_classes),
+        Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
+        Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
     )
 }
 
