@@ -25,8 +25,7 @@ TARGET = "PredictionString"
 
 def texts(cells: pd.Series) -> list[str] | None:
     """The cells as MLE-bench's grader takes them, or None when pandas types them other than text."""
-    read = as_pandas_reads(cells).fillna("")
-    values = read.tolist()
+    values = as_pandas_reads(cells).tolist()
     return values if all(isinstance(v, str) for v in values) else None
 
 
@@ -38,7 +37,6 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
     predicted = texts(submission[TARGET])
     if predicted is None:
         raise InvalidSubmission(
-            f"column {TARGET!r} is read as {as_pandas_reads(submission[TARGET]).dtype} by pandas "
-            f"(every prediction is a number or a boolean), and MLE-bench's grader can only split "
-            f"text into words; predict the answers' text")
+            f"column {TARGET!r} holds only numbers or booleans as pandas reads it, and MLE-bench's "
+            f"grader can only split text into words; predict the answers as text")
     return float(np.nan_to_num(row_scores(truth, predicted), nan=0.0).mean())

@@ -36,22 +36,23 @@ def row_scores(truth: Iterable[str], predicted: Iterable[str]) -> np.ndarray:
 
 
 def as_pandas_reads(cells: pd.Series) -> pd.Series:
-    """The cells as MLE-bench's ``pandas.read_csv`` types a column of them: "", "NA", "null"
-    and pandas' other missing-value texts become NaN, and a column whose other cells are all
-    numbers (or all booleans) becomes numbers (or booleans); anything else stays text.
+    """The cells as MLE-bench's ``pandas.read_csv`` types a column of them, a missing value as ""
+    (as both its graders fill them): "", "NA", "null" and pandas' other missing-value texts
+    are empty, and a column whose other cells are all numbers (or all booleans) holds numbers
+    (or booleans); anything else stays text.
 
     The cells go through pandas' own reader (beside a row number, so no row is blank) rather
     than a copy of its rules.
     """
     frame = pd.DataFrame({"row": range(len(cells)), "cell": cells.to_numpy()})
-    read = pd.read_csv(io.StringIO(frame.to_csv(index=False)))
-    return read["cell"].set_axis(cells.index)
+    read = pd.read_csv(io.StringIO(frame.to_csv(index=False)))["cell"]
+    return read.astype(object).fillna("").set_axis(cells.index)
 
 
 def as_text(cells: pd.Series) -> list[str]:
     """The cells as the text MLE-bench's tweet grader (and Kaggle's formula) takes: read as
-    pandas reads them, a missing value as "", and anything else by ``str`` (3.0 is "3.0")."""
-    return as_pandas_reads(cells).fillna("").astype(str).tolist()
+    pandas reads them, and anything but text by ``str`` (the float 3.0 is "3.0")."""
+    return as_pandas_reads(cells).astype(str).tolist()
 
 
 def mean_word_jaccard(truth: pd.Series, predicted: pd.Series) -> float:
