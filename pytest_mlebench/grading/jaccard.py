@@ -12,6 +12,7 @@ those rows as NaN for each competition's grade.py to settle its grader's way.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable
 
@@ -41,11 +42,12 @@ def as_pandas_reads(cells: pd.Series) -> pd.Series:
     are empty, and a column whose other cells are all numbers (or all booleans) holds numbers
     (or booleans); anything else stays text.
 
-    The cells go through pandas' own reader (beside a row number, so no row is blank) rather
-    than a copy of its rules.
+    The cells go through pandas' own reader rather than a copy of its rules: beside a row
+    number, so no row is blank, and every one quoted, so a carriage return stays inside its
+    cell (quotes change neither what pandas reads as missing nor how it types a column).
     """
     frame = pd.DataFrame({"row": range(len(cells)), "cell": cells.to_numpy()})
-    read = pd.read_csv(io.StringIO(frame.to_csv(index=False)))["cell"]
+    read = pd.read_csv(io.StringIO(frame.to_csv(index=False, quoting=csv.QUOTE_ALL)))["cell"]
     return read.astype(object).fillna("").set_axis(cells.index)
 
 
