@@ -3,6 +3,7 @@ Kaggle's word-level Jaccard score, on the competition's own synthetic raw files.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +36,9 @@ def by_hand(prepared: Prepared, folder: Path, selected: list[str]) -> Grader:
 
 def submit(folder: Path, predictions: list[object], name: str = "submission.csv") -> Path:
     path = folder / name
+    # Every cell quoted, as Kaggle asks: pandas leaves a lone carriage return unquoted.
     pd.DataFrame({"textID": [f"t{i}" for i in range(len(predictions))],
-                  "selected_text": predictions}).to_csv(path, index=False)
+                  "selected_text": predictions}).to_csv(path, index=False, quoting=csv.QUOTE_ALL)
     return path
 
 
@@ -87,6 +89,8 @@ def test_cells_are_read_as_mlebench_s_pandas_reads_them(prepared: Prepared, tmp_
     # The answer "null" is empty: a worded prediction scores 0 there, and "NA" as a
     # prediction is empty too.
     assert grader.score(submit(tmp_path, ["NA words", "something", "NA"])) == pytest.approx(1 / 3)
+    # A quoted line break or carriage return stays in its cell, and splits words as a space does.
+    assert grader.score(submit(tmp_path, ["NA\r\nwords", "w", "x\ry"])) == pytest.approx((1 + 0 + 1 / 2) / 3)
     numbers = by_hand(prepared, tmp_path, ["2.50 apples", "7", "1000.0"])
     # A column of numbers only: pandas reads "2.50", "7" and "1e3" as the floats 2.5, 7.0 and
     # 1000.0, then compared as "2.5", "7.0" and "1000.0" (the answers' column is text).
