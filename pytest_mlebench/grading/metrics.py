@@ -22,6 +22,7 @@ from scipy import stats
 from sklearn import metrics as skm
 
 from .levenshtein import mean_distance
+from . import jaccard
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
@@ -231,6 +232,20 @@ def _kendall_tau_of_orders(truth: pd.Series, pred: pd.Series) -> float:
         swaps += _inversions(true_items, pred_items)
         worst += len(true_items) * (len(true_items) - 1)
     return 1 - 4 * swaps / worst
+def _pearson(truth: pd.Series, pred: pd.Series) -> float:
+    """scipy's pearsonr of (truth, predictions), as MLE-bench calls it."""
+    return float(stats.pearsonr(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float))[0])
+
+
+def _not_constant(y_pred: pd.DataFrame) -> str | None:
+    """A correlation needs predictions that vary: scipy returns NaN for constant ones (which
+    MLE-bench then reports as the score), so they are refused with the reason instead."""
+    for column in y_pred.columns:
+        values = y_pred[column].to_numpy(dtype=float)
+        if len(values) and (values == values[0]).all():
+            return (f"column {column!r} predicts {float(values[0])!r} for every row: the Pearson "
+                    f"correlation of constant predictions is undefined")
+    return None
 
 
 METRICS: dict[str, Metric] = {
@@ -256,6 +271,8 @@ METRICS: dict[str, Metric] = {
         Metric("kendall_tau_of_orders", False, "text",
                _one_column("kendall_tau_of_orders", _kendall_tau_of_orders)),
         Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
+        Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
+        Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
     )
 }
 
