@@ -21,8 +21,8 @@ from pandas._libs.parsers import STR_NA_VALUES
 from scipy import stats
 from sklearn import metrics as skm
 
-from .levenshtein import mean_distance
 from . import jaccard
+from .levenshtein import mean_distance
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
