@@ -18,6 +18,8 @@ from .runners.base import RunResult
 
 HARNESS_KEY = pytest.StashKey[Harness]()
 RUN_RESULT_KEY = pytest.StashKey[RunResult]()
+#: The item's report record; the session puts it on the item's reports (``mlebench_record``).
+RECORD_KEY = pytest.StashKey[dict[str, Any]]()
 GATES_KEY = pytest.StashKey[SessionGates]()
 
 
@@ -63,11 +65,9 @@ def agent_run(request: pytest.FixtureRequest, mlebench_case: Case,
 def grade_report(request: pytest.FixtureRequest, mlebench_case: Case,
                  prepared_competition: PreparedCompetition, agent_run: RunResult,
                  mlebench_harness: Harness) -> dict[str, Any]:
-    """The run's report record; also recorded as the test case's properties."""
+    """The run's report record; it travels on the item's reports (also from xdist workers)."""
     record = mlebench_harness.grade(mlebench_case, prepared_competition, agent_run)
-    # Appended directly (not record_property): no xunit2 warning, and plain values only,
-    # since xdist ships user_properties from worker to controller.
-    request.node.user_properties.extend(record.items())
+    request.node.stash[RECORD_KEY] = record
     return record
 
 

@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from pathlib import Path
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` so that a reader never sees half of it (a report, run.json).
+
+    The file's mode follows the umask as a plain ``open`` would; ``mkstemp`` would make
+    it 0600 whatever the umask.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def remove_tree(path: Path) -> None:

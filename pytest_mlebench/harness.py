@@ -17,9 +17,9 @@ from . import __version__
 from .catalog.registry import Agent, Competition, Registry
 from .data.raw import SYNTHETIC
 from .data.store import DataStore, PreparedCompetition
-from .fsutil import remove_tree
+from .fsutil import remove_tree, write_atomically
 from .grading.grader import Grader
-from .grading.record import new_record
+from .grading.record import as_text, new_record
 from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
 from .options import Limits, Paths, Selection
@@ -28,6 +28,22 @@ from .runners.base import Runner, RunResult, RunSpec
 from .runners.leases import Leaser
 
 RUN_FILE = "run.json"
+#: run.json's record of how the run was made: what --mlebench-resume compares.
+SETTINGS = "settings"
+
+
+#: field -> (the values recorded in the resumed runs, the value now).
+Differences = dict[str, tuple[list[str], str]]
+
+
+class ResumeMismatch(RuntimeError):
+    """A finished run of the resumed group was made otherwise than this session would make it."""
+
+
+def describe_differences(differences: Differences) -> list[str]:
+    """``field: recorded X (, Y) -> now Z``, one line per differing field."""
+    return [f"{name}: recorded {', '.join(recorded)}; now {now}"
+            for name, (recorded, now) in sorted(differences.items())]
 
 
 @dataclass(frozen=True)
@@ -71,13 +87,31 @@ def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: Le
     )
 
 
+def compare_settings(recorded: list[dict[str, Any] | None], now: dict[str, Any]) -> Differences:
+    """field -> (the recorded values that differ from now's, now's value), over some runs'
+    settings. A run without settings (an older plugin's) differs in every field; a dataset
+    version unknown now (not prepared yet) is not compared."""
+    differences: Differences = {}
+    for settings in recorded:
+        settings = settings if isinstance(settings, dict) else {}
+        for name, value in now.items():
+            if name == "dataset_version" and value is None:
+                continue
+            was = settings.get(name, "not recorded") if settings else "not recorded"
+            if was != value:
+                shown = differences.setdefault(name, ([], as_text(value)))[0]
+                if as_text(was) not in shown:
+                    shown.append(as_text(was))
+    return differences
+
+
 class Harness:
     """Everything one session needs to turn a case into a report record."""
 
     def __init__(self, selection: Selection, limits: Limits, paths: Paths, registry: Registry, agent: Agent,
                  competition_ids: list[str], runner: Runner, run_group: str,
                  store: DataStore, leaser: Leaser, resume: bool = False,
-                 variants: dict[str, str] | None = None) -> None:
+                 variants: dict[str, str] | None = None, resume_anyway: bool = False) -> None:
         self.selection = selection
         self.limits = limits
         self.paths = paths
@@ -90,11 +124,17 @@ class Harness:
         self.leaser = leaser
         #: Reuse the finished runs of ``run_group`` (``--mlebench-resume``) instead of running them again.
         self.resume = resume
+        #: Reuse them even when they were made otherwise (``--mlebench-resume-anyway``).
+        self.resume_anyway = resume_anyway
         #: Competition id -> the variant chosen with --mlebench-variant.
         self.variants = variants or {}
         # Resolved once per competition when its data is prepared, so grading reads no network.
         self._graders: dict[str, Grader] = {}
         self._leaderboards: dict[str, LeaderboardLookup] = {}
+        #: Run directory -> the settings a reused run was made with (its record says those).
+        self._made_with: dict[Path, dict[str, Any]] = {}
+        #: Run directory -> attempts made in this session.
+        self._attempts: dict[Path, int] = {}
 
     @property
     def excluded(self) -> list[str]:
@@ -148,9 +188,22 @@ class Harness:
         """
         run_dir = self.run_dir(case)
         finished = run_dir / RUN_FILE
+        settings = self.run_settings(case.competition, prepared.dataset_version)
         if self.resume and finished.is_file():
-            return RunResult.from_dict(json.loads(finished.read_text()))
-        remove_tree(run_dir)
+            recorded = json.loads(finished.read_text())
+            differences = compare_settings([recorded.get(SETTINGS)], settings)
+            if differences and not self.resume_anyway:
+                raise ResumeMismatch(f"{finished} was made otherwise (--mlebench-resume-anyway reuses it): "
+                                     + "; ".join(describe_differences(differences)))
+            self._made_with[run_dir] = {**settings, **(recorded.get(SETTINGS) or {})}
+            return RunResult.from_dict(recorded)
+        if run_dir in self._attempts:
+            # A rerun of this session's (pytest-rerunfailures): the earlier attempt is kept beside it.
+            self._attempts[run_dir] += 1
+            run_dir.rename(run_dir.with_name(f"{run_dir.name}-attempt{self._attempts[run_dir] - 1}"))
+        else:
+            self._attempts[run_dir] = 1
+            remove_tree(run_dir)  # an unfinished run of a resumed group
         run_dir.mkdir(parents=True)
         check = self._prepared(case.competition)[0].check
         extra_env = {k: os.environ[k] for k in self.agent.env_from_host if k in os.environ}
@@ -164,27 +217,58 @@ class Harness:
                 gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
             )
             result = self.runner.run(run_spec)
-        tmp = finished.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result.to_dict(), indent=1))
-        os.replace(tmp, finished)
+        write_atomically(finished, json.dumps({**result.to_dict(), SETTINGS: settings}, indent=1))
         return result
 
     def grade(self, case: Case, prepared: PreparedCompetition, result: RunResult) -> dict[str, Any]:
         """The report record of one run: MLE-bench's fields and ours."""
         comp = case.competition
         grader, lookup = self._prepared(comp)
+        made = self._made_with.get(self.run_dir(case)) or self.run_settings(comp, prepared.dataset_version)
         return competition_record(
             prepared, grader, lookup, result.submission_path, self.registry.split_of(comp.id),
-            agent=self.agent.name, seed=case.seed,
+            agent=made["agent"], seed=case.seed,
             runner=result.runner, runtime_s=round(result.runtime_s, 3),
             exit_code=result.exit_code, timed_out=result.timed_out,
-            time_limit_s=self.limits.time_limit,
+            time_limit_s=made["time_limit_s"],
             harness_error=result.harness_error, run_dir=str(self.run_dir(case)),
-            agent_version=self.agent.version,
-            agent_commit=agent_commit(self.agent.path), image_digest=result.image_digest,
-            cpus_per_run=self.limits.cpus_per_run, memory_per_run=result.memory,
+            agent_version=made["agent_version"],
+            agent_commit=made["agent_commit"], image_digest=result.image_digest,
+            cpus_per_run=made["cpus_per_run"], memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
         )
+
+    def run_settings(self, competition: Competition, dataset_version: str | None) -> dict[str, Any]:
+        """What makes a run comparable with another: the agent and its version, the runner, the
+        limits, the data and the plugin (the image digest is in the run's own result)."""
+        return {
+            "agent": self.agent.name, "agent_version": self.agent.version,
+            "agent_commit": agent_commit(self.agent.path), "runner": self.runner.name,
+            "time_limit_s": self.limits.time_limit, "cpus_per_run": self.limits.cpus_per_run,
+            "memory_per_run": self.runner.limits.memory, "gpus_per_run": self.limits.gpus_each,
+            "data": SYNTHETIC if self.paths.synthetic else "real", "variant": competition.variant,
+            "dataset_version": dataset_version, "plugin_version": __version__,
+        }
+
+    def resume_differences(self) -> Differences:
+        """How the finished runs of the resumed group differ from what this session would run:
+        field -> (the values recorded, the value now). Checked before anything runs; a dataset
+        not prepared yet is compared when its item resumes."""
+        group = self.paths.runs_dir / self.run_group
+        differences: Differences = {}
+        for case in self.cases():
+            finished = group / case.competition.id / f"seed{case.seed}" / RUN_FILE
+            if not case.competition.implemented or not finished.is_file():
+                continue
+            try:
+                recorded = json.loads(finished.read_text()).get(SETTINGS)
+            except (OSError, ValueError) as exc:
+                recorded = {"run.json": f"unreadable ({exc})"}
+            now = self.run_settings(case.competition, self.store.prepared_version(case.competition))
+            for name, (values, value) in compare_settings([recorded], now).items():
+                merged = differences.setdefault(name, ([], value))[0]
+                merged.extend(v for v in values if v not in merged)
+        return differences
 
     def session_meta(self) -> dict[str, Any]:
         return {

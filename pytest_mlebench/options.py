@@ -15,6 +15,8 @@ default. A runner plugin declares its own group the same way (``add_group``,
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -88,12 +90,18 @@ def add_group(parser: pytest.Parser, group: type) -> None:
 
 
 def resolve(config: pytest.Config, group: type[Group]) -> Group:
-    """A group's values: command line, then ini, then default, each parsed and checked once."""
+    """A group's values: command line, then ini, then default, each parsed and checked once.
+
+    A relative path in the ini file is taken from the ini file's folder, as pytest takes
+    its own ini paths; on the command line, from the invocation directory.
+    """
     values: dict[str, Any] = {}
     for name, flag, dest, spec in _declared(group):
         raw = config.getoption(dest, default=None)
         if raw is None or raw is False:
             raw = config.getini(dest) or None
+            if raw is not None and spec.parse in (path, directory) and config.inipath is not None:
+                raw = str(config.inipath.parent / Path(str(raw)).expanduser())
         if spec.is_flag:
             values[name] = bool(raw)
         elif raw is None:
@@ -108,12 +116,19 @@ def resolve(config: pytest.Config, group: type[Group]) -> Group:
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)\s*")
+
+
 def duration(text: str, flag: str) -> float:
-    """Seconds from '90', '90s', '30m', '1.5h'."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
-    if not match or float(match.group(1)) <= 0:
-        raise pytest.UsageError(f"{flag}: {text!r} is not a positive duration like 90s, 30m, 2h")
-    return float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    """Seconds from '90', '90s', '30m', '1.5h', '1h30m', '1h 30m 10s' (bare numbers are seconds)."""
+    parts = list(_DURATION_PART.finditer(text.strip()))
+    covered = "".join(m.group(0) for m in parts)
+    units = [m.group(2) or "s" for m in parts]
+    total = sum(float(m.group(1)) * _UNITS[unit] for m, unit in zip(parts, units, strict=True))
+    if (not parts or covered != text.strip() or total <= 0 or len(set(units)) != len(units)
+            or (len(parts) > 1 and not all(m.group(2) for m in parts))):
+        raise pytest.UsageError(f"{flag}: {text!r} is not a positive duration like 90s, 30m, 2h, 1h30m")
+    return total
 
 
 def count(minimum: int) -> Callable[[str, str], int]:
@@ -194,14 +209,50 @@ def _raw_dir_from_env(config: pytest.Config) -> Path | None:
     return directory(value, f"${RAW_DIR_ENV}") if value else None
 
 
+# -- the rootdir ------------------------------------------------------------------
+
+def restore_rootdir(config: pytest.Config, args: list[str]) -> None:
+    """Undo the rootdir pytest chose from one of our options' values.
+
+    pytest picks the rootdir (and with it .pytest_cache, ``--lf``'s history and the default
+    runs folder) before any plugin's options are known, so in ``--mlebench-data-dir PATH``
+    it takes PATH for a test path. Once our options are parsed, the rootdir is worked out
+    again from the real arguments; where the ini file would differ too, the session stops
+    and says to write ``--option=PATH``.
+    """
+    from _pytest.config.findpaths import determine_setup
+
+    ours = {flag for group in GROUPS for _, flag, _, spec in _declared(group) if not spec.is_flag}
+    values = [value for flag, value in itertools.pairwise(args) if flag in ours]
+    if not any(Path(config.invocation_params.dir, value).exists() for value in values):
+        return  # pytest took none of our values for a path
+    ns = config.known_args_namespace
+    given = {"inifile": ns.inifilename, "override_ini": ns.override_ini, "args": ns.file_or_dir,
+             "rootdir_cmd_arg": ns.rootdir or None, "invocation_dir": config.invocation_params.dir}
+    wanted = inspect.signature(determine_setup).parameters
+    rootpath, inipath, *_ = determine_setup(**{k: v for k, v in given.items() if k in wanted})
+    if rootpath == config.rootpath:
+        return
+    if inipath != config.inipath:
+        raise pytest.UsageError(
+            f"pytest read a value of an --mlebench option as a test path and so chose the rootdir "
+            f"{config.rootpath} and ini file {config.inipath}, not {rootpath} and {inipath}: write "
+            "such options as --mlebench-NAME=PATH")
+    if ns.confcutdir == str(config.rootpath):
+        ns.confcutdir = str(rootpath)
+    config._rootpath = rootpath  # no public setter; read by the cache, node ids and our paths
+    config._parser.extra_info["rootdir"] = str(rootpath)
+
+
 # -- the groups ------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Selection:
     """What the session runs: the agent, the items, where and how."""
 
-    agent: str | None = option("agent to benchmark; turns the plugin on (built-in: dummy, baseline, aide)",
-                               metavar="NAME", bare=True)
+    agent: str | None = option("agent to benchmark, by name (built-in: dummy, baseline, aide) or as the "
+                               "path of its folder (holding agent.yaml); turns the plugin on",
+                               metavar="NAME|PATH", bare=True)
     competitions: str = option(
         "a split name (offline, lite, medium, high, all, dev), a comma list of competition ids and "
         "splits, or @FILE with one id a line (default: offline)", default="offline", metavar="SPEC",
@@ -305,6 +356,10 @@ class Outputs:
                                metavar="PATH", parse=path)
     resume: str | None = option("continue RUN_GROUP (a folder under --mlebench-runs-dir): grade its "
                                 "finished runs and run only the missing ones", metavar="RUN_GROUP")
+    resume_anyway: bool = option(
+        "with --mlebench-resume, reuse finished runs even when they were made with another agent, "
+        "runner, limits, data or plugin version (refused otherwise); the summary says what differed",
+        is_flag=True)
     pad_missing: bool = option("count the attempts of incomplete seeds, padding missing runs as "
                                "failures, instead of counting complete seeds only", is_flag=True)
 

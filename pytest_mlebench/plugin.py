@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from . import hookspecs
-from .options import Settings, add_options
+from .options import Settings, add_options, restore_rootdir
 from .runners.docker import plugin as docker_plugin
 
 DOCKER_PLUGIN = "mlebench.docker"
@@ -26,6 +26,11 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    restore_rootdir(early_config, args)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -23,7 +23,8 @@ from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
 from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
 from .data.synthetic import SyntheticRawSource
-from .harness import RUN_FILE, Harness
+from .fsutil import write_atomically
+from .harness import RUN_FILE, Differences, Harness, describe_differences
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
 from .leaderboards.sources import candidates
@@ -32,13 +33,23 @@ from .preflight import preflight
 from .provenance import host_cpus
 from .reporting.collector import ResultCollector
 from .reporting.gates import GateError, SessionGates
+from .reporting.junit import JunitRecords
 from .reporting.progress import WatchedRun, live_progress
 from .reporting.summary import append_markdown, markdown, render, write_json
 from .runners.base import AGENT_LOG, Runner
 from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir
 
 BUILTINS_NAME = "mlebench.builtins"
-TEST_MODULE = Path(__file__).with_name("competition_test.py")
+#: A failed run's log tail, as a report section (title, text).
+LOG_TAIL_KEY = pytest.StashKey[tuple[str, str]]()
+#: The competitions' test module, as placed in the rootdir's pytest cache.
+PLACED_MODULE = "test_mlebench_competitions.py"
+PLACED_TEXT = '''"""Placed here by pytest-mlebench, and rewritten by it: the competitions' items are
+collected from this file, so that each has a node id that can be pasted back to rerun it
+(pytest 'THIS_FILE::test_competition[ID]' --agent=...)."""
+
+from pytest_mlebench.competition_test import pytestmark, test_competition  # noqa: F401
+'''
 
 
 def start(config: pytest.Config, settings: Settings) -> None:
@@ -47,13 +58,13 @@ def start(config: pytest.Config, settings: Settings) -> None:
     if not pm.is_blocked(BUILTINS_NAME) and not pm.has_plugin(BUILTINS_NAME):
         pm.register(builtin, BUILTINS_NAME)
     registry = Registry()
-    pm.hook.pytest_mlebench_register_competitions(registry=registry)
-    pm.hook.pytest_mlebench_register_agents(registry=registry)
-    pm.hook.pytest_mlebench_register_runners(registry=registry)
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
     selection, paths, resume = settings.selection, settings.paths, settings.outputs.resume
     try:
-        agent = registry.agent(str(selection.agent))
+        pm.hook.pytest_mlebench_register_competitions(registry=registry)
+        pm.hook.pytest_mlebench_register_agents(registry=registry)
+        pm.hook.pytest_mlebench_register_runners(registry=registry)
+        agent = registry.agent(str(selection.agent), base=config.invocation_params.dir)
         competition_ids = registry.select(selection.competitions)
         variants = registry.variants_of(selection.variants)
         runner, runner_note = choose_runner(config, workerinput.get("mlebench_runner") or selection.runner,
@@ -74,8 +85,18 @@ def start(config: pytest.Config, settings: Settings) -> None:
                           progress=live.downloads if live else progress_for(config)))
     store = DataStore(paths.data_dir, raw_source=raw)
     harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
-                      run_group, store, leaser, resume=bool(resume), variants=variants)
+                      run_group, store, leaser, resume=bool(resume), variants=variants,
+                      resume_anyway=settings.outputs.resume_anyway)
+    differences = harness.resume_differences() if resume and not workerinput else {}
+    if differences and not settings.outputs.resume_anyway:
+        raise pytest.UsageError(
+            f"--mlebench-resume {run_group}: its finished runs were made otherwise than this session "
+            "would run them, so their records would not compare; --mlebench-resume-anyway reuses them "
+            "and says so in the report. Differing:\n"
+            + "\n".join(f"  - {line}" for line in describe_differences(differences)))
     config.stash[fixtures.GATES_KEY] = gates
+    for split in registry.splits:
+        config.addinivalue_line("markers", f"{split}: a competition of the {split} split (pytest-mlebench)")
     if not workerinput and not config.option.collectonly:
         problems = preflight(harness, gates.needs_leaderboards())
         if problems:
@@ -90,13 +111,40 @@ def start(config: pytest.Config, settings: Settings) -> None:
         if swept:
             runner_note = f"{runner_note}; removed {swept} leftovers of killed sessions".lstrip("; ")
     pm.register(fixtures, "mlebench.fixtures")
-    pm.register(MlebenchSession(config, harness, settings.outputs, runner_note), "mlebench.session")
+    module = placed_test_module(config)
+    session = MlebenchSession(config, harness, settings.outputs, runner_note, differences, module)
+    pm.register(session, "mlebench.session")
     if live is not None:
         live.locate = watched_runs(harness)
         pm.register(live, "mlebench.live")
-    if str(TEST_MODULE) not in config.args:
+    if not any(names_file(config, arg, module) for arg in config.args):
+        # The competitions replace pytest's default paths only when --agent is on the command
+        # line; an agent named in the ini file adds them beside the project's own tests.
         explicit = config.args_source == pytest.Config.ArgsSource.ARGS
-        config.args = [*config.args, str(TEST_MODULE)] if explicit else [str(TEST_MODULE)]
+        keep = explicit or config.getoption("mlebench_agent", default=None) is None
+        config.args = [*config.args, str(module)] if keep else [str(module)]
+
+
+def placed_test_module(config: pytest.Config) -> Path:
+    """The competitions' test module in the rootdir's pytest cache (written when it differs).
+
+    A module inside the rootdir gives the items a real node id (``PATH::test_competition[ID]``),
+    a JUnit classname and a place on pytest's progress line; the package's own copy, outside
+    the rootdir, has none of these.
+    """
+    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider: the same place, by hand
+    folder = cache.mkdir("mlebench") if cache is not None else config.rootpath / ".pytest_cache/d/mlebench"
+    module = folder / PLACED_MODULE
+    if not module.is_file() or module.read_text(encoding="utf-8") != PLACED_TEXT:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(module, PLACED_TEXT)
+    return module
+
+
+def names_file(config: pytest.Config, arg: str, file: Path) -> bool:
+    """Whether a command-line argument (``PATH`` or ``PATH::NAME``) selects from ``file``."""
+    given = Path(arg.split("::", 1)[0])
+    return (config.invocation_params.dir / given).resolve() == file.resolve()
 
 
 def device_pools(limits: Limits) -> list[DevicePool]:
@@ -193,14 +241,19 @@ def make_runner(config: pytest.Config, name: str, agent: Agent) -> Runner:
 class MlebenchSession:
     """The hooks that only matter once ``--agent`` turned the plugin on."""
 
-    def __init__(self, config: pytest.Config, harness: Harness, outputs: Outputs, runner_note: str) -> None:
+    def __init__(self, config: pytest.Config, harness: Harness, outputs: Outputs, runner_note: str,
+                 resume_differences: Differences | None, module: Path) -> None:
         self.config = config
+        self.module = module
+        #: How the resumed runs differ from this session's (--mlebench-resume-anyway).
+        self.resume_differences = describe_differences(resume_differences or {})
         self.harness = harness
         self.outputs = outputs
         self.runner_note = runner_note
         self.gates: SessionGates = config.stash[fixtures.GATES_KEY]
         self.gate_failures: list[str] = []
         self.is_worker = hasattr(config, "workerinput")
+        self.junit = JunitRecords(config)
         self.collector = None if self.is_worker else ResultCollector(
             harness.session_meta(), seeds=harness.selection.seeds, pad_missing=outputs.pad_missing,
             excluded=harness.excluded, split_of=harness.registry.split_of)
@@ -215,6 +268,17 @@ class MlebenchSession:
             self.pytest_html = PytestHtmlColumns(self.html_page, Path(results_page).absolute())
             if not self.is_worker:
                 config.pluginmanager.register(self.pytest_html, "mlebench.pytest_html")
+
+    def pytest_ignore_collect(self, collection_path: Path) -> bool | None:
+        """Collect the placed module where a folder above it is collected too (``pytest .`` or an
+        agent in the ini file): pytest then drops it as an argument inside another, and would
+        not otherwise enter the cache folder (norecursedirs)."""
+        chain = [self.module, *(p for p in self.module.parents if self.config.rootpath in p.parents)]
+        return False if collection_path in chain else None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if not self.is_worker:
+            self.junit.session(self.harness.session_meta())
 
     def pytest_report_header(self) -> list[str]:
         h, sel, limits = self.harness, self.harness.selection, self.harness.limits
@@ -233,8 +297,11 @@ class MlebenchSession:
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "mlebench_case" in metafunc.fixturenames:
-            cases = self.harness.cases()
-            metafunc.parametrize("mlebench_case", cases, ids=[c.id for c in cases], indirect=True)
+            registry = self.harness.registry
+            params = [pytest.param(case, id=case.id, marks=[
+                getattr(pytest.mark, split) for split in registry.splits_containing(case.competition.id)])
+                for case in self.harness.cases()]
+            metafunc.parametrize("mlebench_case", params, indirect=True)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_auto_num_workers(self, config: pytest.Config) -> int | None:
@@ -266,10 +333,19 @@ class MlebenchSession:
         report = yield
         result = item.stash.get(fixtures.RUN_RESULT_KEY, None)
         if result is not None and report.failed and report.when == "call":
-            report.sections.append((f"agent log (tail of {result.log_path})", result.log_tail()))
-        record = dict(report.user_properties)
-        if self.pytest_html is not None and report.when == "call" and "competition_id" in record:
-            report.extras = [*getattr(report, "extras", []), self.pytest_html.extra(record["competition_id"])]
+            item.stash[LOG_TAIL_KEY] = ("Captured stdout agent log",
+                                        f"(the end of {result.log_path})\n{result.log_tail()}")
+        if report.when in ("call", "teardown") and LOG_TAIL_KEY in item.stash:
+            # A "Captured stdout" section: shown with the failure, and in JUnit's system-out
+            # (written from the teardown report) wherever junit_logging writes captured output.
+            report.sections.append(item.stash[LOG_TAIL_KEY])
+        record = item.stash.get(fixtures.RECORD_KEY, None)
+        if record is not None and report.when in ("call", "teardown"):
+            report.mlebench_record = record
+            self.junit.on_testcase(report, record)
+            if self.pytest_html is not None and report.when == "call":
+                report.extras = [*getattr(report, "extras", []),
+                                 self.pytest_html.extra(record["competition_id"])]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -277,11 +353,12 @@ class MlebenchSession:
             return
         record = self.collector.add(report)
         if record is not None:
+            self.junit.on_suite(record)
             self.config.hook.pytest_mlebench_record(record=record, config=self.config)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.collector is None:
-            return
+        if self.collector is None or self.config.option.collectonly:
+            return  # --co ran nothing: no report, no Markdown, nothing appended to GitHub's summary
         missing = self.collector.missing()
         if missing > 0 and session.exitstatus == pytest.ExitCode.OK:
             # A lost worker or a record that never arrived must not pass a gate.
@@ -292,6 +369,7 @@ class MlebenchSession:
             self.gate_failures.append("infrastructure errors (the harness, not the agent, failed some runs): "
                                       "a session with infrastructure errors never passes")
         report["gate_failures"] = self.gate_failures
+        report["resumed_despite"] = self.resume_differences
         if self.gate_failures and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         self.config.hook.pytest_mlebench_session_report(report=report, config=self.config)
@@ -326,6 +404,9 @@ class MlebenchSession:
                           red=True)
         for failure in self.gate_failures:
             tr.write_line(f"gate failed: {failure}", red=True)
+        for difference in self.resume_differences:
+            tr.write_line(f"resumed runs made otherwise (--mlebench-resume-anyway): {difference}",
+                          yellow=True)
         if summary and self.outputs.report is not None:
             tr.write_line(f"JSON report: {self.outputs.report}")
         if summary and self.html_page is not None:

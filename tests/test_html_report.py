@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from waiting import GENEROUS_S
 
 from pytest_mlebench.__main__ import main as mlebench_main
 from pytest_mlebench.catalog.builtin import catalog_root
@@ -193,16 +194,23 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: The bound on any wait for the browser (tests/waiting.py's GENEROUS_S, in milliseconds).
+BROWSER_TIMEOUT_MS = int(GENEROUS_S * 1000)
+
+
 class Opened:
     """A page of the browser, with every console error and uncaught exception it produced."""
 
     def __init__(self, browser: Any, url: str, wait_for: str) -> None:
         self.errors: list[str] = []
         self.page = browser.new_page(viewport=VIEWPORT)
+        # Playwright's 30 s default is for an idle machine; a loaded one can take longer to load
+        # a page (plotly.js inlined): wait on the page's own events, with a generous bound.
+        self.page.set_default_timeout(BROWSER_TIMEOUT_MS)
         self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.goto(url, wait_until="load")
-        self.page.wait_for_selector(wait_for, state="attached", timeout=60_000)
+        self.page.wait_for_selector(wait_for, state="attached")
 
     def visible_ids(self, selector: str) -> list[str]:
         return self.page.eval_on_selector_all(

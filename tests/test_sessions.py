@@ -218,3 +218,42 @@ def test_resume_runs_only_what_is_missing(bench: pytest.Pytester, tmp_path: Path
     assert scores(second) == scores(first)
     missing = bench.runpytest("--agent=counter", "--mlebench-resume=no-such-group")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_resume_refuses_runs_made_otherwise_naming_each_difference(bench: pytest.Pytester) -> None:
+    """Another agent or time limit would be credited with the group's medals: refused, unless asked."""
+    bench.runpytest("--agent=good", "--mlebench-report=first.json").assert_outcomes(passed=2, skipped=1)
+    first = report(bench.path / "first.json")
+    group = first["run_group"]
+    run_json = json.loads((Path(first["competition_reports"][0]["run_dir"]) / "run.json").read_text())
+    assert run_json["settings"]["agent"] == "good" and run_json["settings"]["time_limit_s"] == 3600
+    assert run_json["settings"]["dataset_version"] == first["competition_reports"][0]["dataset_version"]
+
+    refused = bench.runpytest("--agent=copier", f"--mlebench-resume={group}", "--mlebench-time-limit=10s")
+    assert refused.ret == pytest.ExitCode.USAGE_ERROR
+    refused.stderr.fnmatch_lines(["*its finished runs were made otherwise*",
+                                  "*  - agent: recorded good; now copier",
+                                  "*  - time_limit_s: recorded 3600.0; now 10.0"])
+
+    anyway = bench.runpytest("--agent=copier", f"--mlebench-resume={group}", "--mlebench-time-limit=10s",
+                             "--mlebench-resume-anyway", "--mlebench-report=second.json")
+    anyway.assert_outcomes(passed=2, skipped=1)
+    anyway.stdout.fnmatch_lines(
+        ["*resumed runs made otherwise (--mlebench-resume-anyway): agent: recorded good;*"])
+    second = report(bench.path / "second.json")
+    assert "agent: recorded good; now copier" in second["resumed_despite"]
+    # A reused run's record says how it was made: by the good agent, within an hour.
+    for before, after in zip(first["competition_reports"], second["competition_reports"], strict=True):
+        assert (after["score"], after["agent"], after["time_limit_s"]) == (before["score"], "good", 3600)
+
+
+def test_resume_refuses_a_run_made_on_other_data(bench: pytest.Pytester) -> None:
+    bench.runpytest("--agent=good", "--mlebench-report=first.json").assert_outcomes(passed=2, skipped=1)
+    first = report(bench.path / "first.json")
+    run_file = Path(first["competition_reports"][1]["run_dir"]) / "run.json"
+    run_json = json.loads(run_file.read_text())
+    run_json["settings"]["dataset_version"] = "0" * 64
+    run_file.write_text(json.dumps(run_json))
+    result = bench.runpytest("--agent=good", f"--mlebench-resume={first['run_group']}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*  - dataset_version: recorded {'0' * 64}; now *"])

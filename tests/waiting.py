@@ -7,6 +7,7 @@ behaviour under test (the dead-man's switch's 30 s), the test passes it itself.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -48,11 +49,22 @@ def wait_for(condition: Callable[[], T], what: str, timeout: float = GENEROUS_S,
     return value
 
 
+def _interruptible() -> None:
+    """In the session's process before exec: Ctrl-C (SIGINT) as a terminal would deliver it.
+
+    A suite started in the background of a non-interactive shell (``nohup ... &``, some CI
+    runners) has SIGINT ignored, every child inherits that, and Python then never turns
+    SIGINT into KeyboardInterrupt: the Ctrl-C tests would wait for a session that cannot
+    hear them.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_session(root: Path, args: Sequence[str], output: Path) -> subprocess.Popen[bytes]:
     """A pytest session in ``root`` as its own process (to be signalled), its output in ``output``."""
     with open(output, "wb") as out:
         return subprocess.Popen([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"],
-                                cwd=root, stdout=out, stderr=subprocess.STDOUT)
+                                cwd=root, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_interruptible)
 
 
 def end_of(proc: subprocess.Popen[bytes], what: str, output: Output, timeout: float = GENEROUS_S) -> int:

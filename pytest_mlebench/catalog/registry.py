@@ -10,6 +10,8 @@ import difflib
 import functools
 import importlib.util
 import inspect
+import os
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -32,26 +34,31 @@ class RegistryError(ValueError):
     """A name the user gave matches nothing registered."""
 
 
-def _listing(names: list[str], limit: int = 30) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+def _listing(title: str, names: list[str], limit: int = 30) -> str:
+    """``Valid <title>: a, b, ...``, wrapped and indented under the message's first line."""
+    more = f", ... ({len(names)} in all; `python -m pytest_mlebench list` shows them)"
+    shown = ", ".join(names[:limit]) + (more if len(names) > limit else "")
+    return textwrap.fill(f"Valid {title}: {shown}.", width=100, initial_indent="  ",
+                         subsequent_indent="    ", break_on_hyphens=False)
 
 
-def unknown_name_error(kind: str, name: str, choices: Iterable[str],
+def unknown_name_error(kind: str, names: str | list[str], choices: Iterable[str],
                        groups: Mapping[str, Iterable[str]] | None = None) -> RegistryError:
     """Name the closest matches and the valid choices, so a typo is a one-look fix.
 
-    ``groups`` lists the choices under headings (splits, competitions) instead of
-    one long line.
+    ``names`` may be several unknown names (each with where it was given, as ``FILE:LINE:
+    name``); ``groups`` lists the choices under headings (splits, competitions).
     """
     choices = sorted(choices)
-    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    if groups:
-        listing = " ".join(f"Valid {title}: {_listing(sorted(items))}." for title, items in groups.items())
-    else:
-        listing = f"Valid {kind}s: {_listing(choices)}."
-    return RegistryError(f"unknown {kind} {name!r}.{hint} {listing}")
+    lines = []
+    for given in [names] if isinstance(names, str) else names:
+        where, _, name = given.rpartition(": ") if ": " in given else ("", "", given)
+        close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        lines.append(f"{where + ': ' if where else ''}unknown {kind} {name!r}.{hint}")
+    listing = ([_listing(title, sorted(items)) for title, items in groups.items()] if groups
+               else [_listing(f"{kind}s", choices)])
+    return RegistryError("\n".join([*lines, *listing]))
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -272,6 +279,8 @@ class Registry:
     competitions: dict[str, Competition] = field(default_factory=dict)
     splits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
+    #: Agent folders that failed to load -> why; an error only for a session that selects one.
+    broken_agents: dict[str, str] = field(default_factory=dict)
     #: Runner name -> its place among ``--mlebench-runner auto``'s candidates (lower first;
     #: None: only when named). Runners are made by ``pytest_mlebench_make_runner``.
     runners: dict[str, int | None] = field(default_factory=dict)
@@ -300,14 +309,34 @@ class Registry:
                 self.add_split(file.stem, read_id_list(file))
 
     def add_agents_folder(self, root: Path) -> None:
-        for folder in sorted(p for p in root.iterdir() if (p / "agent.yaml").is_file()):
-            self.add_agent(Agent.from_folder(folder))
+        """The agent in ``root`` (when it holds agent.yaml) or each one in its subfolders.
+
+        A broken agent (bad agent.yaml, missing start script) is kept with its error: it
+        stops only a session that selects it, not every session of the project.
+        """
+        folders = [root] if (root / "agent.yaml").is_file() else sorted(
+            p for p in root.iterdir() if (p / "agent.yaml").is_file())
+        if not folders:
+            raise RegistryError(f"{root}: no agent.yaml in it or in its subfolders")
+        for folder in folders:
+            try:
+                self.add_agent(Agent.from_folder(folder))
+            except RegistryError as exc:
+                self.broken_agents[folder.name] = str(exc)
 
     # -- lookup ------------------------------------------------------------
-    def agent(self, name: str) -> Agent:
-        if name not in self.agents:
-            raise unknown_name_error("agent", name, self.agents)
-        return self.agents[name]
+    def agent(self, name: str, base: Path | None = None) -> Agent:
+        """A registered agent, or the agent folder at ``name`` (a path, relative to ``base``)."""
+        if name in self.agents:
+            return self.agents[name]
+        if name in self.broken_agents:
+            raise RegistryError(self.broken_agents[name])
+        folder = (base or Path.cwd()) / Path(name).expanduser()
+        if os.sep in name or name.startswith((".", "~")) or folder.is_dir():
+            if not (folder / "agent.yaml").is_file():
+                raise RegistryError(f"--agent {name}: {folder} holds no agent.yaml")
+            return Agent.from_folder(folder.resolve())
+        raise unknown_name_error("agent", name, [*self.agents, *self.broken_agents])
 
     def auto_runners(self) -> list[str]:
         """The runners ``--mlebench-runner auto`` tries, in order."""
@@ -320,6 +349,10 @@ class Registry:
             if competition_id in self.splits.get(name, ()):
                 return name
         return None
+
+    def splits_containing(self, competition_id: str) -> list[str]:
+        """Every split listing the competition: its items' markers (``-m lite``, ``-k medium``)."""
+        return [name for name, ids in self.splits.items() if competition_id in ids]
 
     def variants_of(self, spec: str | None) -> dict[str, str]:
         """``ID=NAME,...`` (``--mlebench-variant``) as competition id -> variant, each name checked."""
@@ -339,30 +372,35 @@ class Registry:
         """Competition ids for a split name, a comma list of ids/splits, or @file."""
         spec = spec.strip()
         if spec.startswith("@"):
-            names = read_id_list(Path(spec[1:]).expanduser())
+            path = Path(spec[1:]).expanduser()
+            given = [(f"{path}:{line}", name) for line, name in read_id_lines(path)]
         else:
-            names = [part.strip() for part in spec.split(",") if part.strip()]
-        if not names:
+            given = [("", part.strip()) for part in spec.split(",") if part.strip()]
+        if not given:
             raise RegistryError("--competitions is empty: give a split name, ids, or @file")
         known = set(self.competitions) | {i for ids in self.splits.values() for i in ids}
+        unknown = [f"{where}: {name}" if where else name for where, name in given
+                   if name not in self.splits and name not in known]
+        if unknown:
+            raise unknown_name_error("competition or split", unknown, [*self.splits, *known],
+                                     groups={"splits": self.splits, "competitions": known})
         selected: list[str] = []
-        for name in names:
-            if name in self.splits:
-                ids = self.splits[name]
-            elif name in known:
-                ids = (name,)
-            else:
-                raise unknown_name_error("competition or split", name, [*self.splits, *known],
-                                         groups={"splits": self.splits, "competitions": known})
+        for _, name in given:
+            ids = self.splits.get(name, (name,))
             selected.extend(i for i in ids if i not in selected)
         return selected
 
 
-def read_id_list(path: Path) -> list[str]:
-    """One id a line; blank lines and ``#`` comments ignored."""
+def read_id_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, id) for each id of a list file: one id a line; blanks and ``#`` comments ignored."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RegistryError(f"cannot read competition list {path}: {exc.strerror}") from None
-    ids = [line.split("#", 1)[0].strip() for line in text.splitlines()]
-    return [i for i in ids if i]
+    ids = ((n, line.split("#", 1)[0].strip()) for n, line in enumerate(text.splitlines(), start=1))
+    return [(n, i) for n, i in ids if i]
+
+
+def read_id_list(path: Path) -> list[str]:
+    """The ids of a list file, in order."""
+    return [i for _, i in read_id_lines(path)]

@@ -125,6 +125,11 @@ def manifest_problem(root: Path) -> str | None:
     return "; ".join(parts)
 
 
+def _version(final: Path) -> str:
+    """A prepared folder's dataset version: the sha256 of its manifest."""
+    return hashlib.sha256((final / MANIFEST).read_bytes()).hexdigest()
+
+
 class DataStore:
     """Prepares competitions into the data directory, once per data version."""
 
@@ -153,6 +158,10 @@ class DataStore:
 
     def is_prepared(self, competition: Competition) -> bool:
         return (self.final_dir(competition) / MANIFEST).is_file()
+
+    def prepared_version(self, competition: Competition) -> str | None:
+        """The dataset version already in the cache (None: not prepared), without checking it."""
+        return _version(self.final_dir(competition)) if self.is_prepared(competition) else None
 
     def to_download(self, competitions: Iterable[Competition]) -> list[str]:
         """Ids whose preparation will download from Kaggle: checked up front, before hours of runs."""
@@ -188,10 +197,7 @@ class DataStore:
                     remove_tree(final)
             if not (final / MANIFEST).is_file():
                 self._prepare_into(competition, final)
-        manifest_text = (final / MANIFEST).read_bytes()
-        prepared = PreparedCompetition(
-            competition, final, hashlib.sha256(manifest_text).hexdigest(), self.data_of(competition)
-        )
+        prepared = PreparedCompetition(competition, final, _version(final), self.data_of(competition))
         self._verified[final] = prepared
         return prepared
 

@@ -9,6 +9,7 @@ level did this run reach", "which run is this" or "how is a score shown" asks he
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +67,11 @@ REQUIRE_LEVELS = tuple(level.option for level in Level if level is not Level.INV
 #: Splits a run is counted in, most specific first: the split a record is attributed to and
 #: the order reports list them.
 SPLIT_ORDER = ("lite", "medium", "high", "offline", "dev")
+
+
+def as_text(value: Any) -> str:
+    """A record value as text: strings as they are, anything else as JSON (``null``, ``false``)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def attempt_id(record: Mapping[str, Any]) -> str:

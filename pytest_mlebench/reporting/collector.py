@@ -1,8 +1,9 @@
 """Collects the items' records from their test reports, on the controller.
 
 Under xdist, module state of workers never reaches the controller: records
-travel in each report's ``user_properties`` and are rebuilt here, in
-``pytest_runtest_logreport``, the same way with or without ``-n``.
+travel as an attribute of each report (``mlebench_record``, plain values, which xdist
+serializes with the report) and are taken here, in ``pytest_runtest_logreport``, the
+same way with or without ``-n``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from .aggregate import aggregate
 
 #: The rates of the headline, as ``<field>_rate: {mean, sem}`` in the session report.
 HEADLINE_RATES = ("valid_submission", "above_median", "any_medal")
+
+
+def record_of(report: pytest.TestReport) -> dict[str, Any] | None:
+    """The record an item's call or teardown report carries, if it was graded."""
+    record = getattr(report, "mlebench_record", None)
+    return record if isinstance(record, dict) and "competition_id" in record else None
 
 
 class ResultCollector:
@@ -44,11 +51,14 @@ class ResultCollector:
         if report.skipped and report.when in ("setup", "call"):
             self.skipped += 1
         if report.when != "teardown":
-            if report.when == "call" or report.failed:
-                self.outcomes.setdefault(report.nodeid, report.outcome if report.when == "call" else "error")
+            # The last attempt's outcome counts (pytest-rerunfailures reports "rerun" before it).
+            if report.when == "call":
+                self.outcomes[report.nodeid] = report.outcome
+            elif report.failed:
+                self.outcomes[report.nodeid] = "error"
             return None
-        props = {k: v for k, v in report.user_properties if k in RECORD_FIELDS}
-        if "competition_id" not in props:
+        props = record_of(report)
+        if props is None:
             return None
         record = {name: props.get(name) for name in RECORD_FIELDS}
         self.records[report.nodeid] = record

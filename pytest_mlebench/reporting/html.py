@@ -30,8 +30,10 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from ..fsutil import write_atomically
 from ..grading.record import Level
 from ..leaderboards.format import LeaderboardError, load_leaderboard
+from .collector import record_of
 
 #: Medal thresholds closer than this make a crowded leaderboard: MLE-bench rounds scores to
 #: 5 decimals, so a medal there hangs on the last digit (its known issue with the tabular
@@ -143,10 +145,7 @@ def write_html(
         list(banner),
         path.parent,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page.render(), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, page.render())
 
 
 def _fmt(value: float | None) -> str:
@@ -595,8 +594,8 @@ class PytestHtmlColumns:
         cells[2:2] = [f"<th class='sortable' data-column-type='mlebench-{c}'>{c}</th>" for c in self.COLUMNS]
 
     def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
-        record = dict(report.user_properties)
-        if "competition_id" not in record:
+        record = record_of(report)
+        if record is None:
             cells[2:2] = ["<td></td>"] * len(self.COLUMNS)
             return
         rank = "-" if record.get("rank") is None else f"{record['rank']}/{record.get('n_teams')}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ..fsutil import write_atomically
 from ..grading.record import attempt_id, medal_name
 
 
@@ -124,13 +123,8 @@ def render(report: Mapping[str, Any], outcomes: Mapping[str, str], width: int) -
 
 
 def write_json(report: Mapping[str, Any], path: Path) -> None:
-    """Write atomically: a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(report, fh, indent=2)
-        fh.write("\n")
-    os.replace(tmp, path)
+    """Written atomically: a reader never sees half a report."""
+    write_atomically(path, json.dumps(report, indent=2) + "\n")
 
 
 def markdown(report: Mapping[str, Any], outcomes: Mapping[str, str]) -> str:

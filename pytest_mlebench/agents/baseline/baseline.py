@@ -1116,10 +1116,26 @@ def fit_predict(problem: Problem, rows: np.ndarray, log: Log) -> dict[str, np.nd
     return predictions
 
 
+def as_distributions(sample: pd.DataFrame, predictions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Probabilities rescaled to sum to 1 per row where the sample's predicted columns do: one-hot
+    train columns (lmsys's three verdicts) are fitted as separate binary targets, whose
+    probabilities need not add up, and a grader of distributions refuses rows that do not."""
+    columns = list(predictions)
+    if len(columns) < 2 or not all(np.issubdtype(np.asarray(predictions[c]).dtype, np.floating)
+                                   for c in columns):
+        return predictions
+    given = sample[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(given).any() or not np.allclose(given.sum(axis=1), 1):
+        return predictions
+    stacked = np.column_stack([predictions[c] for c in columns])
+    return dict(zip(columns, (stacked / stacked.sum(axis=1, keepdims=True)).T, strict=True))
+
+
 def write_submission(
     sample: pd.DataFrame, predictions: dict[str, np.ndarray], rows: np.ndarray, path: Path
 ) -> None:
     """The sample with predicted columns filled in at rows; anything unpredicted keeps the sample's value."""
+    predictions = as_distributions(sample, predictions)
     out = sample.astype(object)
     for column, values in predictions.items():
         out.iloc[rows, out.columns.get_loc(column)] = values
