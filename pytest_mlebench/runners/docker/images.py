@@ -84,12 +84,20 @@ def download_wheels(requirements: bytes, console: Console | None = None, no_deps
 
     Builds cannot reach an index (no registry, and PyPI's certificates may not be
     trusted inside a build container), so pip runs here and the wheels go into the
-    build context. The folder appears whole: a ``.part`` folder renamed when done.
+    build context. The folder appears whole: a ``.part`` folder renamed when done, by one
+    process at a time (xdist workers building the same agent image share it).
     ``no_deps`` is for requirements files that pin their whole closure.
     """
     wheels = wheels_dir_for(requirements)
     if wheels.is_dir():
         return wheels
+    with build_lock(f"wheels-{wheels.name}"):
+        if not wheels.is_dir():
+            _download_into(wheels, requirements, console, no_deps)
+    return wheels
+
+
+def _download_into(wheels: Path, requirements: bytes, console: Console | None, no_deps: bool) -> None:
     partial = wheels.with_name(wheels.name + ".part")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -115,7 +123,6 @@ def download_wheels(requirements: bytes, console: Console | None = None, no_deps
     if console is not None:
         size = sum(p.stat().st_size for p in wheels.glob("*.whl")) / 1024**2
         console.print(f"wheels: {size:.0f} MiB in {time.monotonic() - started:.0f}s")
-    return wheels
 
 
 def docker_resource(name: str) -> bytes:
