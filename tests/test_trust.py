@@ -114,7 +114,9 @@ def test_every_record_carries_its_provenance(bench: pytest.Pytester) -> None:
         missing = [f for f in PROVENANCE if rec.get(f) in (None, "")]
         assert not missing, f"{rec['competition_id']} lacks {missing}"
         assert len(rec["dataset_version"]) == 64
-    assert 'name="dataset_version"' in (bench.path / "r.xml").read_text()
+    junit = (bench.path / "r.xml").read_text()
+    assert all(f'"dataset_version": "{rec["dataset_version"]}"' in junit.replace("&quot;", '"')
+               for rec in records)
 
 
 def test_reports_with_different_time_limits_are_not_comparable(bench: pytest.Pytester) -> None:
