@@ -17,6 +17,7 @@ from types import ModuleType
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
@@ -93,6 +94,17 @@ def prepare_all(raw_root: Path, data_dir: Path, makers: Mapping[str, MakeRaw]) -
         competition = Competition.from_folder(catalog_root() / cid)
         prepared[cid] = Prepared(competition, raw_root / cid, store.prepare(competition))
     return prepared
+
+
+def prepare_one(factory: pytest.TempPathFactory, competition_id: str) -> Prepared:
+    """One competition prepared once, from its own synthetic raw files (a module's fixture)."""
+    return prepare_all(factory.mktemp("raw"), factory.mktemp("data"),
+                       {competition_id: synthetic(competition_id).build})[competition_id]
+
+
+def text(path: Path) -> pd.DataFrame:
+    """A CSV as the texts it holds: every cell a string, blanks kept as written."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def malformed(sample: pd.DataFrame, kind: str, id_column: str, target: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all, synthetic
+from competition_checks import Prepared, prepare_all, synthetic, text
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
@@ -24,9 +24,6 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     raw, data = tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data")
     return prepare_all(raw, data, makers)[COMPETITION.id]
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def grader(prepared: Prepared) -> Grader:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all, synthetic
+from competition_checks import Prepared, prepare_one, synthetic
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
@@ -21,8 +21,7 @@ CID = "billion-word-imputation"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {CID: synthetic(CID).build})[CID]
+    return prepare_one(tmp_path_factory, CID)
 
 
 def member_text(archive: Path) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from competition_checks import text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.builtin import catalog_root
@@ -42,9 +43,6 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
         public, private = prepare(raw, root, block_size=5000)
     return raw, public, private
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def grader(prepared: tuple[Path, Path, Path]) -> Grader:

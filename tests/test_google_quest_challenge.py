@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import MakeRaw, Prepared, prepare_all, synthetic
+from competition_checks import MakeRaw, Prepared, prepare_all, synthetic, text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.builtin import catalog_root
@@ -32,9 +32,6 @@ def prepare_from(root: Path, make: MakeRaw | None = None) -> Prepared:
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return prepare_from(tmp_path_factory.mktemp("quest"))
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def grader(prepared: Prepared) -> Grader:

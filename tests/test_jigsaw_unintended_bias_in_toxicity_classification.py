@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all, synthetic
+from competition_checks import Prepared, prepare_one, text
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
@@ -24,12 +24,8 @@ IDENTITIES = ["male", "female", "homosexual_gay_or_lesbian", "christian", "jewis
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     """Prepared through the real DataStore from the competition's synthetic raw files."""
-    return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {CID: synthetic(CID).build})[CID]
+    return prepare_one(tmp_path_factory, CID)
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def perfect(prepared: Prepared) -> pd.DataFrame:

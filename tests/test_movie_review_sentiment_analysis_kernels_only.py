@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all, synthetic
+from competition_checks import Prepared, prepare_one
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission
@@ -17,8 +17,7 @@ CID = "movie-review-sentiment-analysis-kernels-only"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {CID: synthetic(CID).build})[CID]
+    return prepare_one(tmp_path_factory, CID)
 
 
 def text(path: Path, sep: str = ",") -> pd.DataFrame:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from competition_checks import text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.catalog.builtin import catalog_root
@@ -29,9 +30,6 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     COMPETITION.prepare_into(raw, public, private)
     return raw, public, private
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def grader(prepared: tuple[Path, Path, Path]) -> Grader:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from competition_checks import Prepared, prepare_all, synthetic
+from competition_checks import Prepared, prepare_one, text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission
@@ -23,16 +23,12 @@ TRAIN, TEST = "simplified-nq-train.jsonl", "simplified-nq-test.jsonl"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {CID: synthetic(CID).build})[CID]
+    return prepare_one(tmp_path_factory, CID)
 
 
 def records(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def answers(prepared: Prepared) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from competition_checks import Prepared, malformed, prepare_all, synthetic
+from competition_checks import Prepared, malformed, prepare_one, text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.grader import Grader
@@ -18,12 +18,8 @@ CID = "tweet-sentiment-extraction"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    return prepare_all(tmp_path_factory.mktemp("raw"), tmp_path_factory.mktemp("data"),
-                       {CID: synthetic(CID).build})[CID]
+    return prepare_one(tmp_path_factory, CID)
 
-
-def text(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def by_hand(prepared: Prepared, folder: Path, selected: list[str]) -> Grader:
