@@ -136,7 +136,7 @@ def catalog_rows(registry: Registry, split: str | None) -> list[dict[str, Any]]:
         rows.append({
             "id": cid,
             "split": registry.split_of(cid),
-            "metric": (comp.metric or None) if comp else None,
+            "metric": (comp.score_name or None) if comp else None,
             "implemented": bool(comp and comp.implemented),
             "leaderboard": comp.leaderboard if comp else "none",
             "known_issues": list(comp.known_issues) if comp else [],

@@ -97,3 +97,11 @@ def test_grading_an_unimplemented_competition_says_so() -> None:
                            if not row["implemented"])
     done = cli("grade", unimplemented[0], "sub.csv", check=2)
     assert f"{unimplemented[0]} is not implemented yet" in done.stderr
+
+
+def test_the_listing_names_what_a_grade_py_computes() -> None:
+    """Where grade.py scores with a metric of its own, the listing names that, not the yaml's checks."""
+    rows = {r["id"]: r for r in json.loads(cli("list", "medium", "--json").stdout)}
+    assert rows["facebook-recruiting-iii-keyword-extraction"]["metric"] == "micro_f1_over_tags"
+    assert rows["jigsaw-unintended-bias-in-toxicity-classification"]["metric"] == "bias_weighted_auc"
+    assert rows["google-quest-challenge"]["metric"] == "mean_columnwise_spearman"

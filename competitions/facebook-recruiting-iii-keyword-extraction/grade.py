@@ -18,6 +18,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
 
+#: What this grade computes, for listings (competition.yaml's metric gives only the checks).
+SCORE_NAME = "micro_f1_over_tags"
+
 
 def tag_lists(cells: pd.Series) -> list[list[str]]:
     """Each cell's tags; none for a cell pandas reads as missing."""

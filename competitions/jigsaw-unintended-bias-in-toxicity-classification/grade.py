@@ -27,6 +27,10 @@ from sklearn.metrics import roc_auc_score
 
 from pytest_mlebench.grading.validate import InvalidSubmission
 
+#: What this grade computes, for listings (competition.yaml's metric gives only the checks).
+SCORE_NAME = "bias_weighted_auc"
+
+
 #: The identities Kaggle's metric averages over, in its order.
 IDENTITIES = ("male", "female", "homosexual_gay_or_lesbian", "christian", "jewish", "muslim",
               "black", "white", "psychiatric_or_mental_illness")

@@ -22,6 +22,10 @@ from sklearn.metrics import f1_score
 from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
 from pytest_mlebench.grading.validate import InvalidSubmission
 
+#: What this grade computes, for listings (competition.yaml's metric gives only the checks).
+SCORE_NAME = "micro_f1_over_answers"
+
+
 ID, PREDICTION, CORRECT = "example_id", "PredictionString", "CorrectAnswers"
 WORDS = ("YES", "NO")
 

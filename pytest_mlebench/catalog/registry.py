@@ -242,6 +242,12 @@ class Competition:
         module.prepare(raw, public, private, **options,
                        **{name: value for name, value in given.items() if name in wanted})
 
+    @property
+    def score_name(self) -> str:
+        """What the score is, for listings: grade.py's ``SCORE_NAME`` where grade.py computes a
+        metric of its own over the yaml metric's checks, else the yaml metric."""
+        return str(getattr(self.module("grade"), "SCORE_NAME", self.metric))
+
     def grading_spec(self) -> GradingSpec:
         """Which columns a submission has and how they are scored."""
         from ..grading.metrics import get_metric
