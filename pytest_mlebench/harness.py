@@ -6,6 +6,7 @@ the controller and on every xdist worker.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -87,22 +88,15 @@ def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: Le
     )
 
 
-def compare_settings(recorded: list[dict[str, Any] | None], now: dict[str, Any]) -> Differences:
-    """field -> (the recorded values that differ from now's, now's value), over some runs'
-    settings. A run without settings (an older plugin's) differs in every field; a dataset
-    version unknown now (not prepared yet) is not compared."""
-    differences: Differences = {}
-    for settings in recorded:
-        settings = settings if isinstance(settings, dict) else {}
-        for name, value in now.items():
-            if name == "dataset_version" and value is None:
-                continue
-            was = settings.get(name, "not recorded") if settings else "not recorded"
-            if was != value:
-                shown = differences.setdefault(name, ([], as_text(value)))[0]
-                if as_text(was) not in shown:
-                    shown.append(as_text(was))
-    return differences
+def compare_settings(recorded: dict[str, Any] | None, now: dict[str, Any]) -> Differences:
+    """field -> ([the value one run recorded], now's value), where they differ. A run without
+    settings (an older plugin's) differs in every field; a dataset version unknown now (not
+    prepared yet) is not compared."""
+    recorded = recorded if isinstance(recorded, dict) else {}
+    return {name: ([as_text(recorded.get(name, "not recorded"))], as_text(value))
+            for name, value in now.items()
+            if not (name == "dataset_version" and value is None)
+            and recorded.get(name, "not recorded") != value}
 
 
 class Harness:
@@ -191,7 +185,7 @@ class Harness:
         settings = self.run_settings(case.competition, prepared.dataset_version)
         if self.resume and finished.is_file():
             recorded = json.loads(finished.read_text())
-            differences = compare_settings([recorded.get(SETTINGS)], settings)
+            differences = compare_settings(recorded.get(SETTINGS), settings)
             if differences and not self.resume_anyway:
                 raise ResumeMismatch(f"{finished} was made otherwise (--mlebench-resume-anyway reuses it): "
                                      + "; ".join(describe_differences(differences)))
@@ -238,12 +232,17 @@ class Harness:
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
         )
 
+    @functools.cached_property
+    def agent_commit(self) -> str | None:
+        """The agent folder's git commit, asked of git once per session, not once per run."""
+        return agent_commit(self.agent.path)
+
     def run_settings(self, competition: Competition, dataset_version: str | None) -> dict[str, Any]:
         """What makes a run comparable with another: the agent and its version, the runner, the
         limits, the data and the plugin (the image digest is in the run's own result)."""
         return {
             "agent": self.agent.name, "agent_version": self.agent.version,
-            "agent_commit": agent_commit(self.agent.path), "runner": self.runner.name,
+            "agent_commit": self.agent_commit, "runner": self.runner.name,
             "time_limit_s": self.limits.time_limit, "cpus_per_run": self.limits.cpus_per_run,
             "memory_per_run": self.runner.limits.memory, "gpus_per_run": self.limits.gpus_each,
             "data": SYNTHETIC if self.paths.synthetic else "real", "variant": competition.variant,
@@ -265,7 +264,7 @@ class Harness:
             except (OSError, ValueError) as exc:
                 recorded = {"run.json": f"unreadable ({exc})"}
             now = self.run_settings(case.competition, self.store.prepared_version(case.competition))
-            for name, (values, value) in compare_settings([recorded], now).items():
+            for name, (values, value) in compare_settings(recorded, now).items():
                 merged = differences.setdefault(name, ([], value))[0]
                 merged.extend(v for v in values if v not in merged)
         return differences
