@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import shutil
 import signal
 import statistics
 import subprocess
@@ -257,3 +258,20 @@ def test_resume_refuses_a_run_made_on_other_data(bench: pytest.Pytester) -> None
     result = bench.runpytest("--agent=good", f"--mlebench-resume={first['run_group']}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*  - dataset_version: recorded {'0' * 64}; now *"])
+
+
+def test_resume_refuses_a_run_of_other_data_prepared_only_when_its_item_comes(bench: pytest.Pytester) -> None:
+    """Data not in the cache at start is compared once its item has prepared it: that item errors."""
+    bench.runpytest("--agent=good", "--mlebench-report=first.json").assert_outcomes(passed=2, skipped=1)
+    first = report(bench.path / "first.json")
+    run_file = Path(first["competition_reports"][1]["run_dir"]) / "run.json"
+    run_json = json.loads(run_file.read_text())
+    run_json["settings"]["dataset_version"] = "0" * 64
+    run_file.write_text(json.dumps(run_json))
+    data_dir = Path(bench.parseconfig().getini("mlebench_data_dir"))
+    for prepared in data_dir.iterdir():
+        shutil.rmtree(prepared)
+    result = bench.runpytest("--agent=good", f"--mlebench-resume={first['run_group']}")
+    result.assert_outcomes(passed=1, skipped=1, errors=1)
+    result.stdout.fnmatch_lines([f"*was made otherwise (--mlebench-resume-anyway reuses it): "
+                                 f"dataset_version: recorded {'0' * 64}; now *"])
