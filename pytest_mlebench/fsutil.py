@@ -39,24 +39,6 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path)
 
 
-def link_tree(src: Path, dest: Path) -> None:
-    """Mirror ``src`` into ``dest`` with hard links (copies across filesystems).
-
-    Hard links make a 100 GB image set available to a run in moments. The files
-    are shared with the cache, which is why the cache is verified by checksum.
-    """
-    for dirpath, _dirnames, files in os.walk(src):
-        rel = Path(dirpath).relative_to(src)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            source = Path(dirpath) / name
-            target = dest / rel / name
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
-
-
 def read_tail(path: Path, max_chars: int) -> str:
     """The last ``max_chars`` characters of a UTF-8 text file, "" when it cannot be read.
 

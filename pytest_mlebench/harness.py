@@ -19,7 +19,7 @@ from .catalog.registry import Agent, Competition, Registry
 from .data.raw import SYNTHETIC
 from .data.store import DataStore, PreparedCompetition
 from .fsutil import remove_tree, write_atomically
-from .grading.grader import Grader
+from .grading.grader import AnswersChanged, Grader
 from .grading.record import as_text, new_record
 from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
@@ -159,7 +159,13 @@ class Harness:
         """
         prepared = self.store.prepare(competition)
         if competition.id not in self._leaderboards:
-            self._graders[competition.id] = competition.grader(prepared.answers_path)
+            try:
+                grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
+            except AnswersChanged:
+                # Changed since the store checked it: check every file again, prepare afresh.
+                prepared = self.store.prepare(competition, recheck=True)
+                grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
+            self._graders[competition.id] = grader
             self._leaderboards[competition.id] = find_leaderboard(
                 prepared, competition.grading_spec().metric.lower_is_better,
                 self.paths.mlebench_repo, self.paths.kaggle_leaderboards)

@@ -256,15 +256,15 @@ class Competition:
         return GradingSpec(self.id_column, self.target_columns, get_metric(self.metric),
                            self.extra_columns, self.repeated_ids)
 
-    def grader(self, answers_path: Path) -> Grader:
-        """The competition's grader over these answers: the generic checks, then its grade.py
-        (with its variant)."""
+    def grader(self, answers_path: Path, answers_sha256: str | None = None) -> Grader:
+        """The competition's grader over these answers (refused unless their sha256 is
+        ``answers_sha256``, when given): the generic checks, then its grade.py (with its variant)."""
         from ..grading.grader import Grader
 
         grade_fn = getattr(self.module("grade"), "grade", None)
         if grade_fn is not None and self.variant is not None:
             grade_fn = partial(grade_fn, variant=self.variant)
-        return Grader.load(self.grading_spec(), answers_path, grade_fn)
+        return Grader.load(self.grading_spec(), answers_path, grade_fn, answers_sha256)
 
 
 @functools.cache

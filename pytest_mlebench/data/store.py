@@ -3,7 +3,7 @@
 Layout under the data directory::
 
     <id>/v<data_version>/public/      what the agent sees (plus description.md)
-    <id>/v<data_version>/private/     answers.csv, and leaderboard.csv when generated
+    <id>/v<data_version>/private/     answers.csv, and leaderboard.csv when generated (0700: the harness's)
     <id>/v<data_version>/manifest.json  sha256 of every file; written last
     <id>/.lock                         one preparer at a time across xdist workers
     <id>/raw/                          Kaggle's raw files, extracted (rawdata.py)
@@ -12,6 +12,12 @@ Layout under the data directory::
 A competition is prepared in a temporary sibling folder and renamed into place
 only when complete, so a reader never sees half-written files and an
 interrupted preparation leaves nothing that looks complete.
+
+Every file's sha256 is checked whenever a session first uses a prepared folder (a file
+whose size, times and inode are as when it was last hashed is not read again: writing it,
+through a hard link too, or restoring its mtime afterwards changes its ctime), and the
+answers are hashed again as the grader reads them. A changed folder is prepared afresh,
+with a warning saying what changed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import hashlib
 import json
 import os
 import shutil
+import stat
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -32,7 +40,7 @@ from ..fsutil import remove_tree
 from .raw import REAL, RawDataError, RawSource
 
 MANIFEST = "manifest.json"
-#: Size, mtime and inode of each file when it was last hashed (not part of the dataset version).
+#: Size, mtime, ctime and inode of each file when it was last hashed (not part of the dataset version).
 STATS = "stats.json"
 ANSWERS = "answers.csv"
 GENERATED_LEADERBOARD = "leaderboard.csv"
@@ -44,6 +52,10 @@ class PrepareError(RuntimeError):
     """Preparation failed; the message says which competition and why."""
 
 
+class ChangedCacheWarning(UserWarning):
+    """Prepared data no longer matched its checksums and was prepared again."""
+
+
 @dataclass(frozen=True)
 class PreparedCompetition:
     competition: Competition
@@ -52,6 +64,8 @@ class PreparedCompetition:
     dataset_version: str
     #: "real", or "synthetic" when prepared from a competition's synthetic.py.
     data: str = REAL
+    #: sha256 of private/answers.csv as prepared: the grader refuses answers that differ.
+    answers_sha256: str | None = None
 
     @property
     def public(self) -> Path:
@@ -87,21 +101,40 @@ def build_manifest(root: Path) -> dict[str, str]:
 
 
 def _stats(root: Path) -> dict[str, list[int]]:
-    """Relative path -> [size, mtime_ns, inode]: cheap to read, changes when a file is written."""
+    """Relative path -> [size, mtime_ns, ctime_ns, inode]: cheap to read, and the ctime changes
+    whenever a file is written or its times are set, which no one can set back."""
     stats = {}
     for sub in ("public", "private"):
         for path in _walk_files(root / sub):
             st = path.stat()
-            stats[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            stats[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                        st.st_ino]
     return stats
 
 
-def manifest_problem(root: Path) -> str | None:
+def _seal(root: Path) -> None:
+    """private/ readable by the harness's user alone: no other local user reads the answers.
+
+    A mode already right is left alone: a chmod changes the ctime the checks go by.
+    """
+    def restrict(path: str, mode: int) -> None:
+        if stat.S_IMODE(os.lstat(path).st_mode) != mode:
+            os.chmod(path, mode)
+
+    private = root / "private"
+    for dirpath, dirnames, files in os.walk(private):
+        for name in files:
+            restrict(os.path.join(dirpath, name), 0o600)
+        for name in dirnames:
+            restrict(os.path.join(dirpath, name), 0o700)
+    restrict(str(private), 0o700)
+
+
+def manifest_problem(root: Path, fast: bool = True) -> str | None:
     """None when every file matches its recorded checksum, else what is wrong.
 
-    Files whose size, modification time and inode are as recorded when they were
-    last hashed are not read again: a 100,000-image competition is checked in
-    moments, and any write to a file (through a hard link too) changes its mtime.
+    With ``fast``, files whose size, times and inode are as recorded when they were
+    last hashed are not read again: a 100,000-image competition is checked in moments.
     """
     try:
         recorded = json.loads((root / MANIFEST).read_text())
@@ -109,7 +142,7 @@ def manifest_problem(root: Path) -> str | None:
         return f"manifest unreadable: {exc}"
     stats = _stats(root)
     try:
-        if json.loads((root / STATS).read_text()) == stats:
+        if fast and json.loads((root / STATS).read_text()) == stats:
             return None
     except (OSError, ValueError):
         pass
@@ -182,22 +215,31 @@ class DataStore:
         except RawDataError as exc:
             raise PrepareError(f"{competition.id}: {exc}") from exc
 
-    def prepare(self, competition: Competition) -> PreparedCompetition:
-        """Return the prepared data, preparing (or repairing) it first if needed."""
+    def prepare(self, competition: Competition, recheck: bool = False) -> PreparedCompetition:
+        """Return the prepared data, preparing (or repairing) it first if needed.
+
+        ``recheck`` hashes every file again, whatever its stats say (the grader found the
+        answers changed after they were checked).
+        """
         final = self.final_dir(competition)
-        if final in self._verified:
+        if final in self._verified and not recheck:
             return self._verified[final]
         final.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(final.parent / ".lock")):
             if (final / MANIFEST).is_file():
-                problem = manifest_problem(final)
+                problem = manifest_problem(final, fast=not recheck)
                 if problem is not None:
-                    # Someone changed the cache (or an agent wrote through a hard link):
-                    # never grade against it; prepare it afresh.
+                    # Someone changed the cache: never grade against it; prepare it afresh.
+                    warnings.warn(ChangedCacheWarning(
+                        f"{competition.id}: prepared data in {final} no longer matches its "
+                        f"checksums ({problem}); preparing it again"), stacklevel=2)
                     remove_tree(final)
             if not (final / MANIFEST).is_file():
                 self._prepare_into(competition, final)
-        prepared = PreparedCompetition(competition, final, _version(final), self.data_of(competition))
+            _seal(final)
+        manifest = json.loads((final / MANIFEST).read_text())
+        prepared = PreparedCompetition(competition, final, _version(final), self.data_of(competition),
+                                       manifest.get(f"private/{ANSWERS}"))
         self._verified[final] = prepared
         return prepared
 
@@ -228,6 +270,7 @@ class DataStore:
             shutil.copyfile(competition.description_path, staging / "public" / "description.md")
         if not (staging / "private" / ANSWERS).is_file():
             raise PrepareError(f"{competition.id}: prepare() wrote no private/{ANSWERS}")
+        _seal(staging)
         manifest = build_manifest(staging)
         (staging / STATS).write_text(json.dumps(_stats(staging)))
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))

@@ -7,13 +7,18 @@ scores, for the same reasons, with the competition's own checks included.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .validate import GradeFn, GradingSpec, InvalidSubmission, read_csv, score
+from .validate import GradeFn, GradingSpec, InvalidSubmission, parse_csv, score
+
+
+class AnswersChanged(RuntimeError):
+    """The answers file is not the one prepared: it was changed after it was checked."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +29,17 @@ class Grader:
     grade_fn: GradeFn | None = None
 
     @classmethod
-    def load(cls, spec: GradingSpec, answers_path: Path, grade_fn: GradeFn | None = None) -> Grader:
-        """Read the answers once; every later grade reuses them."""
-        return cls(spec, read_csv(answers_path), grade_fn)
+    def load(cls, spec: GradingSpec, answers_path: Path, grade_fn: GradeFn | None = None,
+             sha256: str | None = None) -> Grader:
+        """Read the answers once, before any run; every later grade reuses them.
+
+        With ``sha256`` (the prepared file's), the bytes parsed are the bytes hashed, so
+        answers changed on disk after the cache was checked are refused, never graded by.
+        """
+        data = answers_path.read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")
+        return cls(spec, parse_csv(data, answers_path.name), grade_fn)
 
     def score(self, submission: str | os.PathLike[str]) -> float:
         """The unrounded score, or InvalidSubmission with the reason."""

@@ -114,7 +114,7 @@ def _check_bounds(data: bytes, name: str, max_columns: int | None) -> None:
                 f"{name}: the header has {fields:,} fields; expected {max_columns} columns")
 
 
-def _unquoted_cells(path: Path, data: bytes) -> pd.DataFrame | None:
+def _unquoted_cells(data: bytes) -> pd.DataFrame | None:
     """Every cell as text, the header as row 0, parsed by pyarrow in C++ (pandas' own parser
     takes ten times longer on millions of rows); None when pandas must read the file.
 
@@ -148,9 +148,13 @@ def read_csv(path: str | os.PathLike[str], max_columns: int | None = None) -> pd
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"no file at {path}")
-    data = path.read_bytes()
-    _check_bounds(data, path.name, max_columns)
-    raw = _unquoted_cells(path, data)
+    return parse_csv(path.read_bytes(), path.name, max_columns)
+
+
+def parse_csv(data: bytes, name: str, max_columns: int | None = None) -> pd.DataFrame:
+    """:func:`read_csv` of a file's bytes already read (``name`` is the file's, for messages)."""
+    _check_bounds(data, name, max_columns)
+    raw = _unquoted_cells(data)
     if raw is None:
         try:
             # header=None: pandas would rename a repeated column to "x.1" and would
@@ -159,13 +163,13 @@ def read_csv(path: str | os.PathLike[str], max_columns: int | None = None) -> pd
             raw = pd.read_csv(io.BytesIO(data), header=None, dtype=str, na_filter=False,
                               encoding="utf-8-sig")
         except pd.errors.EmptyDataError:
-            raise InvalidSubmission(f"{path.name} is empty") from None
+            raise InvalidSubmission(f"{name} is empty") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise InvalidSubmission(f"{path.name} is not parseable as CSV: {exc}") from None
+            raise InvalidSubmission(f"{name} is not parseable as CSV: {exc}") from None
     header = [name.strip() for name in raw.iloc[0]]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        raise InvalidSubmission(f"{path.name} has duplicate column names: {_few(repeated)}")
+        raise InvalidSubmission(f"{name} has duplicate column names: {_few(repeated)}")
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
     return frame

@@ -23,7 +23,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..catalog.registry import Agent
-from ..fsutil import copy_outputs, link_tree, make_read_only, remove_tree
+from ..fsutil import copy_outputs, make_read_only, remove_tree
 from . import deadman
 from .base import (
     CODE_SUBDIR,
@@ -91,7 +91,8 @@ class LocalRunner:
         for sub in (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR):
             (home / sub).mkdir(parents=True)
         (workspace / "tmp").mkdir()
-        link_tree(spec.public_dir, home / "data")
+        # A copy, never a hard link: a write through a link would change the shared cache.
+        shutil.copytree(spec.public_dir, home / "data", copy_function=shutil.copyfile)
         make_read_only(home / "data")
         shutil.copytree(spec.agent.path, agent_dir)
         (home / "instructions.txt").write_text(spec.instructions)
