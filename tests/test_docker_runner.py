@@ -28,6 +28,7 @@ from docker.client import DockerClient
 from docker_helpers import require_docker
 
 from pytest_mlebench.catalog.registry import Agent
+from pytest_mlebench.fsutil import OutputBudget
 from pytest_mlebench.interrupts import install_sigterm_handler
 from pytest_mlebench.runners.base import RunResult, RunSpec
 from pytest_mlebench.runners.docker.images import ImageError, ensure_agent_image, resolve_base_source
@@ -420,7 +421,7 @@ def test_crafted_archive_cannot_escape(tmp_path: Path) -> None:
         (_member("submission/escape/through-link.txt"), b"lands inside"),
         (_member("submission/hard", tarfile.LNKTYPE, "/etc/passwd"), None),
         (_member("submission/big.bin"), b"x" * 200),
-    ]), dest, max_bytes=100)
+    ]), dest, OutputBudget(100))
     assert (dest / "ok.csv").read_text() == "id,target\n"
     assert list(outside.iterdir()) == []
     assert not (dest / "escape").is_symlink()
@@ -446,7 +447,7 @@ def test_archive_past_the_cap_stops_reading(tmp_path: Path) -> None:
             yield b"x" * 1024**2
 
     chunks = stream()
-    refused = extract_outputs(chunks, tmp_path / "out", max_bytes=1024)
+    refused = extract_outputs(chunks, tmp_path / "out", OutputBudget(1024))
     assert refused[-1] == "archive larger than the 1024 byte cap: the rest was not copied", refused
     assert sum(1 for _ in chunks) > 900, "the stream must not be read to its end"
 

@@ -41,7 +41,7 @@ from typing import Any
 import psutil
 from filelock import FileLock
 
-from ..fsutil import remove_tree
+from ..fsutil import remove_tree, write_note
 from .leases import agent_locks
 
 _PR_SET_PDEATHSIG = 1
@@ -59,12 +59,6 @@ def _prctl(option: int, value: int) -> None:
 def _say(event: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
-
-
-def _note(log: str, text: str) -> None:
-    """A line of the harness's own in the agent's log."""
-    with open(log, "a") as out:
-        out.write(f"\n[pytest-mlebench] {text}\n")
 
 
 def _descendants() -> list[psutil.Process]:
@@ -160,9 +154,9 @@ def run_local(job: dict[str, Any]) -> None:
             stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=lambda: _agent_setup(cpus))
     outcome = _watch(agent, time.monotonic() + float(job["time_limit"]))
     if outcome == "timeout":
-        _note(job["log"], f"time limit of {float(job['time_limit']):g}s reached: agent stopped")
+        write_note(job["log"], f"time limit of {float(job['time_limit']):g}s reached: agent stopped")
     if outcome != "exited" and stop_tree(agent, grace):
-        _note(job["log"], f"the agent was still running {grace:g}s after SIGTERM: killed")
+        write_note(job["log"], f"the agent was still running {grace:g}s after SIGTERM: killed")
     kill_tree()  # what the agent left running after it exited
     if outcome == "orphaned":
         remove_tree(Path(job["workspace"]))

@@ -23,7 +23,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..catalog.registry import Agent
-from ..fsutil import copy_outputs, make_read_only, remove_tree
+from ..fsutil import OutputBudget, copy_outputs, make_read_only, remove_tree, write_note
 from . import deadman
 from .base import (
     CODE_SUBDIR,
@@ -40,6 +40,7 @@ from .endpoint import ValidationServer
 
 #: Variables kept from the parent environment: locale and nothing that names a secret.
 _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
+#: Bytes a run may bring out of its three output folders together.
 OUTPUT_CAP_BYTES = 2 * 1024**3
 #: How long an agent may take to end after SIGTERM (time limit, Ctrl-C) before it is killed.
 STOP_GRACE_S = 5.0
@@ -124,11 +125,11 @@ class LocalRunner:
         runtime = time.monotonic() - started
 
         refused: list[str] = []
+        budget = OutputBudget(OUTPUT_CAP_BYTES)
         for sub in (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR):
-            refused += copy_outputs(home / sub, spec.run_dir / sub, OUTPUT_CAP_BYTES)
+            refused += copy_outputs(home / sub, spec.run_dir / sub, budget)
         if refused:
-            with open(spec.log_path, "a") as log:
-                log.write("\n[pytest-mlebench] outputs refused: " + "; ".join(refused) + "\n")
+            write_note(spec.log_path, "outputs refused: " + "; ".join(refused))
         submission = spec.run_dir / SUBMISSION_SUBDIR / SUBMISSION_FILE
         return RunResult(
             runner=self.name,

@@ -48,7 +48,7 @@ from docker.types import DeviceRequest, LogConfig, Mount
 from rich.console import Console
 
 from ...catalog.registry import Agent
-from ...fsutil import remove_tree
+from ...fsutil import NOTE, OutputBudget, remove_tree, write_note
 from .. import deadman
 from ..base import (
     CODE_SUBDIR,
@@ -85,7 +85,6 @@ FORWARD_PORT = 5000
 #: host's network, with ``network_mode="host"``, the port is a free one instead).
 VALIDATION_URL = f"http://127.0.0.1:{FORWARD_PORT}/validate"
 AGENT_USER = "1000:1000"
-NOTE = "[pytest-mlebench]"
 _OUTPUTS = (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR)
 
 
@@ -205,8 +204,7 @@ class _Run:
 
     def note(self, text: str) -> None:
         """A line of the harness's own in the agent's log, where a failing report shows it."""
-        with open(self.spec.log_path, "a", encoding="utf-8") as log:
-            log.write(f"\n{NOTE} {text}\n")
+        write_note(self.spec.log_path, text)
 
     def execute(self) -> RunResult:
         spec, api = self.spec, self.api
@@ -244,7 +242,8 @@ class _Run:
             self.exit_code = int(state["ExitCode"])
         if state.get("OOMKilled"):
             self.note(f"out of memory (limit {spec.memory}): the kernel killed a process of the agent")
-        refused = [item for sub in _OUTPUTS for item in self.copy_out(sub)]
+        budget = OutputBudget(self.runner.max_output_bytes)
+        refused = [item for sub in _OUTPUTS for item in self.copy_out(sub, budget)]
         if refused:
             self.note("outputs refused: " + "; ".join(refused))
         return self.result()
@@ -373,15 +372,14 @@ class _Run:
             self.note(f"log streaming stopped: {first_line(exc)}")
 
     # -- afterwards ----------------------------------------------------------
-    def copy_out(self, sub: str) -> list[str]:
+    def copy_out(self, sub: str, budget: OutputBudget) -> list[str]:
         """One output folder from the stopped container into the run directory; what was refused."""
         assert self.container is not None
         try:
             chunks, _stat = self.api.get_archive(self.container, str(HOME / sub))
         except NotFound:
             return []
-        cap = self.runner.max_output_bytes
-        return [f"{sub}/{item}" for item in extract_outputs(chunks, self.spec.run_dir / sub, cap)]
+        return [f"{sub}/{item}" for item in extract_outputs(chunks, self.spec.run_dir / sub, budget)]
 
     def cleanup(self) -> None:
         try:
@@ -443,40 +441,49 @@ class _ChunkReader:
 _ARCHIVE_OVERHEAD = 64 * 1024**2
 
 
-def extract_outputs(chunks: Iterator[bytes], dest: Path, max_bytes: int) -> list[str]:
-    """Extract an archive of one folder into ``dest``: regular files and folders only.
+def extract_outputs(chunks: Iterator[bytes], dest: Path, budget: OutputBudget) -> list[str]:
+    """Extract an archive of one folder into ``dest``, within the run's ``budget``: regular
+    files and folders only.
 
-    The archive's first path component is the folder's own name and is dropped.
-    Refused, and returned with the reason: links of either kind, devices and
-    FIFOs, names that are absolute or climb out with "..", files past
-    ``max_bytes`` in total. Files are
-    written without following links and with plain permissions.
+    The archive's first path component is the folder's own name and is dropped; when it is
+    not a folder (a link put in the folder's place), nothing is extracted. Refused, and
+    returned with the reason: links of either kind, devices and FIFOs, names that are
+    absolute or climb out with "..", files past the budget's bytes, files or time, a file
+    that cannot be written here (its name, the disk). Files are written without following
+    links and with plain permissions.
     """
     refused: list[str] = []
-    total = 0
     dest.mkdir(parents=True, exist_ok=True)
+    reader = _ChunkReader(chunks, budget.max_bytes - budget.used_bytes + _ARCHIVE_OVERHEAD)
     try:
-        with tarfile.open(fileobj=_ChunkReader(chunks, max_bytes + _ARCHIVE_OVERHEAD), mode="r|") as tar:
+        with tarfile.open(fileobj=reader, mode="r|") as tar:
             for member in tar:
                 rel = _inner_path(member.name)
                 if rel is None:
                     refused.append(f"{member.name}: path outside the folder")
                     continue
                 if not rel.parts:
-                    continue
+                    if member.isdir():
+                        continue
+                    refused.append(f"{member.name}: {_refused_kind(member) or 'not a folder'} "
+                                   "in place of the folder: nothing was copied")
+                    break
+                if (why := budget.exhausted()) is not None:
+                    refused.append(why)
+                    break
                 if member.isdir():
                     _make_dirs(dest, rel)
                     continue
-                kind = _refused_kind(member)
-                if kind:
-                    refused.append(f"{rel}: {kind}")
-                elif total + member.size > max_bytes:
-                    refused.append(f"{rel}: over the {max_bytes} byte output cap")
-                else:
-                    total += member.size
-                    _write_file(dest, rel, tar.extractfile(member))
+                why = _refused_kind(member) or budget.admit(member.size)
+                if why is None:
+                    try:
+                        _write_file(dest, rel, tar.extractfile(member))
+                    except OSError as exc:
+                        why = f"not copied ({exc.strerror})"
+                if why is not None:
+                    refused.append(f"{rel}: {why}")
     except _OverCap:
-        refused.append(f"archive larger than the {max_bytes} byte cap: the rest was not copied")
+        refused.append(f"archive larger than the {budget.max_bytes} byte cap: the rest was not copied")
     except tarfile.TarError as exc:
         refused.append(f"unreadable archive ({exc}): the rest was not copied")
     return refused
