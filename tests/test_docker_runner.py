@@ -24,15 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from docker.client import DockerClient
+from docker.errors import APIError
 from docker_helpers import require_docker
 
 from pytest_mlebench.catalog.registry import Agent
 from pytest_mlebench.fsutil import OutputBudget
 from pytest_mlebench.interrupts import install_sigterm_handler
 from pytest_mlebench.runners.base import RunResult, RunSpec
+from pytest_mlebench.runners.deadman import remove_container
 from pytest_mlebench.runners.docker.images import ImageError, ensure_agent_image, resolve_base_source
 from pytest_mlebench.runners.docker.runner import (
+    DEADLINE_LABEL,
+    KEPT_LABEL,
     LABEL,
     SESSION_LABEL,
     DockerRunner,
@@ -504,6 +509,41 @@ def test_keep_containers_then_sweep(
     assert len(kept) == 1 and kept[0]["Labels"][LABEL] == "1"
     assert sweep_containers(session, client=client) == [kept[0]["Id"]]
     assert not our_containers(client, session)
+
+
+@pytest.mark.docker
+def test_the_start_up_sweep_takes_only_dead_sessions_containers_and_never_kept_ones(
+        client: DockerClient, base_tag: str) -> None:
+    """Another session's live and kept containers survive a new session's sweep; an expired
+    one goes, with its anonymous volume."""
+    made = {}
+    for name, labels in {"expired": {DEADLINE_LABEL: "1"},
+                         "expired-but-kept": {DEADLINE_LABEL: "1", KEPT_LABEL: "1"},
+                         "live": {DEADLINE_LABEL: str(int(time.time()) + 3600)}}.items():
+        made[name] = client.api.create_container(
+            base_tag, command=["true"], volumes=["/scratch"],
+            labels={LABEL: "1", SESSION_LABEL: f"{SESSION}-{name}", **labels})["Id"]
+    volume = client.api.inspect_container(made["expired"])["Mounts"][0]["Name"]
+    try:
+        removed = sweep_containers(client=client, only_expired=True)
+        assert made["expired"] in removed
+        assert made["live"] not in removed and made["expired-but-kept"] not in removed
+        assert volume not in {v["Name"] for v in client.api.volumes()["Volumes"] or []}
+    finally:
+        for name in made:
+            remove_container(client.api, made[name])
+
+
+def test_a_removal_already_in_progress_is_a_removal() -> None:
+    class Engine:
+        """Answers as the engine does while another client removes the container."""
+
+        def remove_container(self, container: str, force: bool, v: bool) -> None:
+            response = requests.Response()
+            response.status_code = 409
+            raise APIError("removal of container is already in progress", response)
+
+    remove_container(Engine(), "abc")  # no error
 
 
 # -- images ----------------------------------------------------------------------

@@ -164,6 +164,23 @@ def run_local(job: dict[str, Any]) -> None:
     _say({"exit_code": agent.returncode if outcome == "exited" else None, "timed_out": outcome == "timeout"})
 
 
+def remove_container(api: Any, container: str) -> None:
+    """Remove a container by force, with its anonymous volumes (an image's VOLUME).
+
+    One already gone, or being removed by someone else (another session's sweep, this
+    run's own switch: the engine answers 409), is as good as removed.
+    """
+    from docker.errors import APIError, NotFound
+
+    try:
+        api.remove_container(container, force=True, v=True)
+    except NotFound:
+        pass
+    except APIError as exc:
+        if exc.status_code != 409:
+            raise
+
+
 def run_docker(job: dict[str, Any]) -> None:
     _say({"ready": True})
     if sys.stdin.readline().strip() == "done":
@@ -172,13 +189,13 @@ def run_docker(job: dict[str, Any]) -> None:
     from docker.errors import NotFound
 
     client = DockerClient.from_env()
-    try:
-        if job.get("keep"):
+    if job.get("keep"):
+        try:
             client.api.kill(job["container"])
-        else:
-            client.api.remove_container(job["container"], force=True)
-    except NotFound:
-        pass
+        except NotFound:
+            pass
+    else:
+        remove_container(client.api, job["container"])
     remove_tree(Path(job["workspace"]))
 
 

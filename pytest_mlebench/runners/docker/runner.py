@@ -76,6 +76,8 @@ from .images import (
 LABEL = "pytest-mlebench"
 SESSION_LABEL = "pytest-mlebench.session"
 DEADLINE_LABEL = "pytest-mlebench.deadline"
+#: On containers kept for debugging (--mlebench-keep-containers): no other session's sweep takes them.
+KEPT_LABEL = "pytest-mlebench.kept"
 HOME = PurePosixPath("/home")
 AGENT_DIR = HOME / "agent"
 HARNESS_DIR = PurePosixPath("/opt/mlebench")
@@ -272,7 +274,8 @@ class _Run:
 
     def labels(self) -> dict[str, str]:
         spec = self.spec
-        return {LABEL: "1", SESSION_LABEL: self.runner.session_id,
+        kept = {KEPT_LABEL: "1"} if self.runner.keep_containers else {}
+        return kept | {LABEL: "1", SESSION_LABEL: self.runner.session_id,
                 f"{LABEL}.competition": spec.competition_id, f"{LABEL}.agent": spec.agent.name,
                 f"{LABEL}.seed": str(spec.seed),
                 # When this container must be gone by, even if the session that started it died.
@@ -384,10 +387,7 @@ class _Run:
     def cleanup(self) -> None:
         try:
             if self.container is not None and not self.runner.keep_containers:
-                try:
-                    self.api.remove_container(self.container, force=True)
-                except NotFound:
-                    pass
+                deadman.remove_container(self.api, self.container)
         finally:
             if self.switch is not None:
                 deadman.close(self.switch, wait_s=self.runner.stop_grace_s, done=True)
@@ -535,24 +535,23 @@ def sweep_containers(label_value: str | None = None, client: DockerClient | None
                      only_expired: bool = False) -> list[str]:
     """Remove containers left by earlier sessions: all of ours, or one session's (``label_value``).
 
-    With ``only_expired``, a container is removed only when its deadline label
-    has passed (its session died without removing it), running or stopped. That
-    is the start-up sweep: another session on the same host keeps its agents,
-    also one that has just exited and whose outputs are being copied out. Call
-    it on the controller only: a worker sweeping every label would remove the
-    other workers' agents.
+    With ``only_expired``, a container is removed only when its session is provably dead:
+    its deadline label has passed (the session died without removing it), running or
+    stopped; and never one kept for debugging (--mlebench-keep-containers). That is the
+    start-up sweep: another session on the same host keeps its agents, also one that has
+    just exited and whose outputs are being copied out, and its kept containers. Call it
+    on the controller only: a worker sweeping every label would remove the other
+    workers' agents.
     """
     client = client or DockerClient.from_env()
     selector = f"{SESSION_LABEL}={label_value}" if label_value else LABEL
     removed = []
     now = time.time()
     for container in client.api.containers(all=True, filters={"label": selector}):
-        deadline = float(container.get("Labels", {}).get(DEADLINE_LABEL, 0) or 0)
-        if only_expired and deadline > now:
+        labels = container.get("Labels") or {}
+        deadline = float(labels.get(DEADLINE_LABEL, 0) or 0)
+        if only_expired and (deadline > now or KEPT_LABEL in labels):
             continue
-        try:
-            client.api.remove_container(container["Id"], force=True)
-        except NotFound:
-            continue
+        deadman.remove_container(client.api, container["Id"])
         removed.append(container["Id"])
     return removed
