@@ -252,6 +252,25 @@ def test_single_column_metrics_refuse_several_columns(name):
         compute(name, two, two)
 
 
+def test_mean_angular_error_is_the_mean_angle_between_the_directions():
+    # (azimuth, zenith): the x axis against the y axis, up against down, and a direction
+    # against itself written with another turn of the azimuth and a negated zenith.
+    truth = frame(az=[0.0, 0.3, 1.0], zen=[math.pi / 2, 0.0, 0.4])
+    pred = frame(az=[math.pi / 2, 2.0, 1.0 + math.pi + 2 * math.pi], zen=[math.pi / 2, math.pi, -0.4])
+    assert compute("mean_angular_error", truth, pred) == pytest.approx((math.pi / 2 + math.pi) / 3,
+                                                                        abs=1e-7)
+
+
+def test_mean_angular_error_reads_the_azimuth_then_the_zenith():
+    # Swapping the columns swaps the angles' roles: (0, pi/2) is the x axis, (pi/2, 0) is up.
+    truth, pred = frame(a=[0.0], z=[math.pi / 2]), frame(a=[math.pi / 2], z=[0.0])
+    assert compute("mean_angular_error", truth, pred) == pytest.approx(math.pi / 2)
+    assert compute("mean_angular_error", truth, pred[["z", "a"]].set_axis(["a", "z"], axis=1)) == \
+        pytest.approx(0, abs=1e-7)
+    with pytest.raises(ValueError, match="two target columns"):
+        compute("mean_angular_error", truth[["a"]], pred[["a"]])
+
+
 #: For each metric: truth, a perfect prediction and a poor one.
 CASES = {
     "roc_auc": ([[0], [1], [0], [1]], [[0.1], [0.9], [0.2], [0.8]], [[0.9], [0.1], [0.2], [0.3]]),
@@ -276,6 +295,7 @@ CASES = {
     "mean_levenshtein": ([["kitten"], ["a b ."]], [["kitten"], ["a b ."]], [["sitting"], ["a ."]]),
     "pearson": ([[0.0], [0.5], [1.0]], [[0.0], [0.5], [1.0]], [[1.0], [0.0], [0.5]]),
     "word_jaccard": ([["a b"], ["c"]], [["B a"], ["c"]], [["a"], ["d"]]),
+    "mean_angular_error": ([[0.0, 1.0], [2.0, 2.5]], [[0.0, 1.0], [2.0, 2.5]], [[3.0, 1.0], [2.0, 0.5]]),
 }
 
 
