@@ -2,7 +2,8 @@
 
 Kaggle's test trips have no ground truth, so MLE-bench takes the dates of Kaggle's training
 drives (a drive id starts with its date, ``2021-04-28-US-MTV-1``), sorted, holds out 10% of
-them with ``train_test_split(random_state=0)``, and moves every drive of a held-out date,
+them with ``train_test_split(random_state=0)`` (the same draw is made here without
+scikit-learn: split_positions), and moves every drive of a held-out date,
 all its phones, to ``test/``. The folder trees are hard-linked here (copied only across
 filesystems) rather than copied; Kaggle's own ``test/`` and sample are left out, as in
 MLE-bench. The answers are the held-out trips' ground_truth.csv files, in the order of their
@@ -18,10 +19,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
-from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare.images import RawImages
-from pytest_mlebench.data.prepare.tabular import read_text_csv, write_csv
+from pytest_mlebench.data.prepare.tabular import read_text_csv, split_positions, write_csv
 from pytest_mlebench.data.store import ANSWERS
 
 TEST_SIZE = 0.1
@@ -47,7 +47,7 @@ def prepare(raw: Path, public: Path, private: Path, variant: str | None = None) 
         raise ValueError(f"unknown variant {variant!r}")
     drives = {folder.name for folder in (raw / "train").iterdir() if folder.is_dir()}
     dates = sorted({drive_date(drive) for drive in drives})
-    _train_dates, test_dates = train_test_split(dates, test_size=TEST_SIZE, random_state=SEED)
+    test_dates = {dates[i] for i in split_positions(len(dates), TEST_SIZE, SEED)[1]}
     test_drives = {drive for drive in drives if drive_date(drive) in test_dates}
 
     with RawImages(raw, "train") as trips:
