@@ -245,6 +245,20 @@ def test_quadratic_weighted_kappa_survives_a_wild_prediction():
     assert value == pytest.approx(positional_qwk([0, 1, 2], [0, 1, 3]))
 
 
+def test_matthews_corrcoef_from_the_confusion_matrix():
+    """(TP TN - FP FN) / sqrt((TP + FP)(TP + FN)(TN + FP)(TN + FN)), and 0 where a margin is empty."""
+    truth, pred = [1, 1, 1, 0, 0, 0, 0, 1], [1, 1, 0, 0, 0, 1, 0, 1]  # TP 3, TN 3, FP 1, FN 1
+    assert compute("matthews_corrcoef", frame(y=truth), frame(y=pred)) == pytest.approx((9 - 1) / 16)
+    assert compute("matthews_corrcoef", frame(y=truth), frame(y=[0] * 8)) == 0.0
+    assert compute("matthews_corrcoef", frame(y=truth), frame(y=[1 - v for v in truth])) == -1.0
+
+
+def test_matthews_corrcoef_takes_only_0_and_1():
+    check = get_metric("matthews_corrcoef").check
+    assert check(frame(y=[0.0, 1.0, 1.0])) is None
+    assert "1 values other than 0 and 1: id 1 = 2.0" in check(pd.DataFrame({"y": [0.0, 2.0]}))
+
+
 @pytest.mark.parametrize("name", ["rmse", "roc_auc", "quadratic_weighted_kappa"])
 def test_single_column_metrics_refuse_several_columns(name):
     two = frame(a=[0, 1], b=[1, 0])
@@ -296,6 +310,7 @@ CASES = {
     "pearson": ([[0.0], [0.5], [1.0]], [[0.0], [0.5], [1.0]], [[1.0], [0.0], [0.5]]),
     "word_jaccard": ([["a b"], ["c"]], [["B a"], ["c"]], [["a"], ["d"]]),
     "mean_angular_error": ([[0.0, 1.0], [2.0, 2.5]], [[0.0, 1.0], [2.0, 2.5]], [[3.0, 1.0], [2.0, 0.5]]),
+    "matthews_corrcoef": ([[0], [1], [1], [0]], [[0], [1], [1], [0]], [[1], [1], [0], [0]]),
 }
 
 

@@ -267,6 +267,24 @@ def _mean_angular_error(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     return float(np.mean(np.arccos(np.clip(cosine, -1, 1))))
 
 
+def _matthews(truth: pd.Series, pred: pd.Series) -> float:
+    """scikit-learn's matthews_corrcoef, as MLE-bench calls it: 0 where it is undefined (a
+    constant prediction or truth), which is what a sample of all zeros scores."""
+    return float(skm.matthews_corrcoef(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)))
+
+
+def _zero_or_one(y_pred: pd.DataFrame) -> str | None:
+    """A binary label is 0 or 1: scikit-learn would score a 2 as a third class (and MLE-bench's
+    grader with it), a prediction no binary truth can match."""
+    for column in y_pred.columns:
+        values = y_pred[column].to_numpy(dtype=float)
+        bad = (values != 0) & (values != 1)
+        if bad.any():
+            return (f"column {column!r} has {int(bad.sum())} values other than 0 and 1: "
+                    f"{_some_ids(y_pred.index[bad], values[bad])}")
+    return None
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -293,6 +311,8 @@ METRICS: dict[str, Metric] = {
         Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
         Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
         Metric("mean_angular_error", True, "number", _mean_angular_error),
+        Metric("matthews_corrcoef", False, "integer", _one_column("matthews_corrcoef", _matthews),
+               _zero_or_one),
     )
 }
 
