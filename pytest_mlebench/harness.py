@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from .catalog.registry import Agent, Competition, Registry
 from .data.raw import SYNTHETIC
 from .data.store import DataStore, PreparedCompetition
 from .fsutil import remove_tree, write_atomically
+from .grading.bounded import Bounds
 from .grading.grader import AnswersChanged, Grader
 from .grading.record import as_text, new_record
 from .grading.report import grade_submission
@@ -26,6 +27,7 @@ from .leaderboards.sources import LeaderboardLookup, find_leaderboard
 from .options import Limits, Paths, Selection
 from .provenance import agent_commit, gpu_model, host_cpus
 from .runners.base import Runner, RunResult, RunSpec
+from .runners.endpoint import upload_cap
 from .runners.leases import Leaser
 
 RUN_FILE = "run.json"
@@ -165,7 +167,8 @@ class Harness:
                 # Changed since the store checked it: check every file again, prepare afresh.
                 prepared = self.store.prepare(competition, recheck=True)
                 grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
-            self._graders[competition.id] = grader
+            # Agents' files are graded in a child process with a memory and a time limit.
+            self._graders[competition.id] = replace(grader, bounds=Bounds())
             self._leaderboards[competition.id] = find_leaderboard(
                 prepared, competition.grading_spec().metric.lower_is_better,
                 self.paths.mlebench_repo, self.paths.kaggle_leaderboards)
@@ -213,6 +216,7 @@ class Harness:
                 public_dir=prepared.public, run_dir=run_dir,
                 time_limit=self.limits.time_limit, seed=case.seed,
                 instructions=instructions_text(), extra_env=extra_env, validation_check=check,
+                validation_max_bytes=upload_cap(prepared.answers_path.stat().st_size),
                 cpus=self.limits.cpus_per_run,
                 gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
             )

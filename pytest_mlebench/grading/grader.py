@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .bounded import Bounds, call_bounded
 from .validate import GradeFn, GradingSpec, InvalidSubmission, parse_csv, score
 
 
@@ -27,6 +28,9 @@ class Grader:
     answers: pd.DataFrame
     #: The competition's grade.py ``grade`` (its variant bound), run after the generic checks.
     grade_fn: GradeFn | None = None
+    #: When set, each grade runs in a child process within these limits (the harness's
+    #: graders: agents' files); None grades in this process (tests, the grade command).
+    bounds: Bounds | None = None
 
     @classmethod
     def load(cls, spec: GradingSpec, answers_path: Path, grade_fn: GradeFn | None = None,
@@ -43,6 +47,11 @@ class Grader:
 
     def score(self, submission: str | os.PathLike[str]) -> float:
         """The unrounded score, or InvalidSubmission with the reason."""
+        if self.bounds is not None:
+            return call_bounded(self._score, Path(submission), self.bounds)
+        return self._score(submission)
+
+    def _score(self, submission: str | os.PathLike[str]) -> float:
         return score(submission, self.answers, self.spec, self.grade_fn)
 
     def check(self, submission: str | os.PathLike[str]) -> str | None:

@@ -68,6 +68,8 @@ class RunSpec:
     #: it as the agent's validation endpoint the way its isolation allows (local: TCP
     #: on loopback; docker: a mounted Unix socket relayed inside the container).
     validation_check: Callable[[Path], str | None] | None = None
+    #: The largest upload the endpoint reads (None: its default); refused unread past it.
+    validation_max_bytes: int | None = None
 
     @property
     def submission_path(self) -> Path:

@@ -32,11 +32,46 @@ Check = Callable[[Path], str | None]
 #: Large enough for any MLE-bench submission, small enough to bound a hostile upload.
 DEFAULT_MAX_BYTES = 512 * 1024**2
 _CHUNK = 1024**2
+#: Connections served at once; past it a new one is closed unread, so half-sent requests
+#: cannot pile up threads in the harness. Each waits at most TIMEOUT_S for the next bytes.
+MAX_CONNECTIONS = 16
+TIMEOUT_S = 30.0
 
 
-class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+def upload_cap(answers_bytes: int) -> int:
+    """The largest upload worth checking for a competition whose answers file has this size:
+    a submission holds the same rows in as many columns or fewer, so 8 times that (16 MiB at
+    least) is ample, and far below what a hostile upload would need to hurt the harness."""
+    return min(max(16 * 1024**2, 8 * answers_bytes), DEFAULT_MAX_BYTES)
+
+
+class _Capped:
+    """A threading server that serves at most MAX_CONNECTIONS connections at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+class _UnixHTTPServer(_Capped, socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     """ThreadingHTTPServer's behaviour on a Unix socket (for containers without a network)."""
 
+    daemon_threads = True
+
+
+class _TCPHTTPServer(_Capped, ThreadingHTTPServer):
     daemon_threads = True
 
 
@@ -63,16 +98,18 @@ class ValidationServer:
         check: Check,
         *,
         min_interval_s: float = 1.0,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_bytes: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         unix_socket: Path | None = None,
     ) -> None:
         self.check = check
         self.min_interval_s = min_interval_s
-        self.max_bytes = max_bytes
+        self.max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
         self.unix_socket = unix_socket
         self._lock = threading.Lock()
+        #: Held while an upload is read and checked: one check at a time per run.
+        self.checking = threading.Lock()
         self._last_admitted: float | None = None
         handler = _make_handler(self)
         if unix_socket is not None:
@@ -82,8 +119,7 @@ class ValidationServer:
             os.chmod(unix_socket, 0o666)
             self.url = f"http+unix://{urllib.parse.quote(str(unix_socket), safe='')}{self.path}"
         else:
-            server = ThreadingHTTPServer((host, port), handler)
-            server.daemon_threads = True
+            server = _TCPHTTPServer((host, port), handler)
             self._server = server
             bound_host, bound_port = server.server_address[:2]
             self.url = f"http://{bound_host}:{bound_port}{self.path}"
@@ -146,6 +182,8 @@ class _ValidationHandler(BaseHTTPRequestHandler):
 
     validation: ValidationServer
     protocol_version = "HTTP/1.1"
+    #: Seconds a connection may wait for its next bytes (StreamRequestHandler applies it).
+    timeout = TIMEOUT_S
     server_version = "mlebench-validation"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -170,25 +208,33 @@ class _ValidationHandler(BaseHTTPRequestHandler):
             if urllib.parse.urlsplit(self.path).path != self.validation.path:
                 raise _RequestRefused(HTTPStatus.NOT_FOUND, f"POST to {self.validation.path}")
             length = self._content_length()
-            wait = self.validation.admit()
-            if wait:
-                self.close_connection = True
-                self._answer(HTTPStatus.TOO_MANY_REQUESTS,
-                             {"valid": None, "reason": f"rate limited: retry in {wait:.1f}s",
-                              "retry_after_s": round(wait, 3)},
-                             {"Retry-After": str(max(1, round(wait)))})
+            if not self.validation.checking.acquire(blocking=False):
+                self._too_many("a check of this run is already in progress", 1.0)
                 return
-            with tempfile.TemporaryDirectory(prefix="mlebench-validate-") as tmp:
-                body = Path(tmp) / "body"
-                with open(body, "wb") as fh:
-                    _copy_exactly(self.rfile, fh, length)
-                upload = Path(tmp) / "submission.csv"
-                _extract_upload(body, self.headers, upload)
-                answer = self.validation.run_check(upload)
+            try:
+                wait = self.validation.admit()
+                if wait:
+                    self._too_many(f"rate limited: retry in {wait:.1f}s", wait)
+                    return
+                with tempfile.TemporaryDirectory(prefix="mlebench-validate-") as tmp:
+                    body = Path(tmp) / "body"
+                    with open(body, "wb") as fh:
+                        _copy_exactly(self.rfile, fh, length)
+                    upload = Path(tmp) / "submission.csv"
+                    _extract_upload(body, self.headers, upload)
+                    answer = self.validation.run_check(upload)
+            finally:
+                self.validation.checking.release()
             self._answer(HTTPStatus.OK, answer)
         except _RequestRefused as exc:
             self.close_connection = True
             self._answer(exc.status, {"valid": False, "reason": exc.reason})
+
+    def _too_many(self, reason: str, wait: float) -> None:
+        self.close_connection = True
+        self._answer(HTTPStatus.TOO_MANY_REQUESTS,
+                     {"valid": None, "reason": reason, "retry_after_s": round(wait, 3)},
+                     {"Retry-After": str(max(1, round(wait)))})
 
     def _content_length(self) -> int:
         raw = self.headers.get("Content-Length")
@@ -223,7 +269,11 @@ class _ValidationHandler(BaseHTTPRequestHandler):
 def _copy_exactly(src: BinaryIO, dst: BinaryIO, length: int) -> None:
     remaining = length
     while remaining:
-        chunk = src.read(min(_CHUNK, remaining))
+        try:
+            chunk = src.read(min(_CHUNK, remaining))
+        except TimeoutError:
+            raise _RequestRefused(HTTPStatus.REQUEST_TIMEOUT,
+                                  f"the upload stalled for {TIMEOUT_S:g}s") from None
         if not chunk:
             raise _RequestRefused(HTTPStatus.BAD_REQUEST, "the upload ended before Content-Length bytes")
         dst.write(chunk)

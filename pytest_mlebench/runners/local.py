@@ -81,7 +81,8 @@ class LocalRunner:
             with ExitStack() as stack:
                 url = None
                 if spec.validation_check is not None:
-                    url = stack.enter_context(ValidationServer(spec.validation_check)).url
+                    url = stack.enter_context(ValidationServer(
+                        spec.validation_check, max_bytes=spec.validation_max_bytes)).url
                 return self._run_in(workspace, spec, url)
         finally:
             remove_tree(workspace)

@@ -319,6 +319,7 @@ class _Run:
         socket_dir = self.workspace / "validation"
         socket_dir.mkdir(mode=0o755)
         server = ValidationServer(check, min_interval_s=self.runner.validation_interval_s,
+                                  max_bytes=self.spec.validation_max_bytes,
                                   unix_socket=socket_dir / "validate.sock")
         self.stack.enter_context(server)
         return Mount(str(SOCKET_DIR), str(socket_dir), type="bind", read_only=True)
