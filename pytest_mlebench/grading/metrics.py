@@ -273,6 +273,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
         Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
         Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
+        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse)),
     )
 }
 
