@@ -10,7 +10,7 @@ which rows are scored.
 The JSON files are read and written with pandas' read_json/to_json, and the CSV files with
 ``float_format="%.10f"``, as MLE-bench writes them, so the values are MLE-bench's. Kaggle's
 bpps/ folder (a base-pairing matrix per sequence) is not passed on, as in MLE-bench. The
-files are small (train.json is about 10 MB): nothing needs streaming.
+files are small (a few thousand sequences): nothing needs streaming.
 """
 
 from __future__ import annotations
