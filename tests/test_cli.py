@@ -41,7 +41,7 @@ def test_list_shows_every_competition_with_its_split_metric_and_leaderboard() ->
     assert len(lite) == 22 and all(r["implemented"] and r["leaderboard"] == "mlebench" for r in lite)
     assert by_id[TAXI]["metric"] == "rmse"
     assert by_id["ventilator-pressure-prediction"] == {**by_id["ventilator-pressure-prediction"],
-                                                       "implemented": False, "leaderboard": "none"}
+                                                       "implemented": True, "leaderboard": "none"}
     assert by_id["wine-cultivar"]["leaderboard"] == "generated"
     assert "22 of 22 implemented" in cli("list", "lite").stdout
 

@@ -181,6 +181,16 @@ def test_mae():
     assert compute("mae", frame(y=truth.tolist()), frame(y=pred.tolist())) == pytest.approx(0.5)
 
 
+def test_mean_columnwise_rmse_averages_each_columns_rmse():
+    # Kaggle's MCRMSE: the RMSE of each column, then their mean (not the RMSE of all values).
+    a_true, a_pred = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0, 0.0])
+    b_true, b_pred = np.array([0.5, 0.5, 0.5, 0.5]), np.array([1.5, -0.5, 0.5, 0.5])
+    value = compute("mean_columnwise_rmse", frame(a=a_true.tolist(), b=b_true.tolist()),
+                    frame(a=a_pred.tolist(), b=b_pred.tolist()))
+    assert value == pytest.approx((math.sqrt(16 / 4) + math.sqrt(2 / 4)) / 2)
+    assert value != pytest.approx(math.sqrt(18 / 8))
+
+
 def rmsle(truth: np.ndarray, pred: np.ndarray) -> float:
     return math.sqrt(((np.log(pred + 1) - np.log(truth + 1)) ** 2).mean())
 
@@ -311,6 +321,8 @@ CASES = {
     "word_jaccard": ([["a b"], ["c"]], [["B a"], ["c"]], [["a"], ["d"]]),
     "mean_angular_error": ([[0.0, 1.0], [2.0, 2.5]], [[0.0, 1.0], [2.0, 2.5]], [[3.0, 1.0], [2.0, 0.5]]),
     "matthews_corrcoef": ([[0], [1], [1], [0]], [[0], [1], [1], [0]], [[1], [1], [0], [0]]),
+    "mean_columnwise_rmse": ([[1.0, 5.0], [2.0, 0.0]], [[1.0, 5.0], [2.0, 0.0]],
+                             [[3.0, 1.0], [0.0, 9.0]]),
 }
 
 

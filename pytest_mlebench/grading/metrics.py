@@ -313,6 +313,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_angular_error", True, "number", _mean_angular_error),
         Metric("matthews_corrcoef", False, "integer", _one_column("matthews_corrcoef", _matthews),
                _zero_or_one),
+        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse)),
     )
 }
 
