@@ -106,3 +106,41 @@ def test_a_broken_submission_is_invalid_with_its_reason(prepared: Prepared, tmp_
     broken.to_csv(tmp_path / "broken.csv", index=False)
     assert reason in (prepared.competition.grader(prepared.data.answers_path).check(tmp_path / "broken.csv")
                       or "")
+
+
+def test_without_the_staged_labels_prepare_downloads_them_to_a_scratch_folder(
+        prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As MLE-bench's prepare does; the download never reaches public/ nor private/."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in KAGGLE_FILES:
+        (raw / name).hardlink_to(prepared.raw / name)
+    served = (prepared.raw / "FSDKaggle2019.meta.zip").read_bytes()
+    asked: list[str] = []
+
+    class Response:
+        def __enter__(self) -> Response:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def raise_for_status(self) -> None:
+            pass
+
+        def iter_content(self, size: int) -> list[bytes]:
+            return [served[:size], served[size:]]
+
+    def get(url: str, stream: bool, timeout: float) -> Response:
+        asked.append(url)
+        return Response()
+
+    prepare = prepared.competition.module("prepare")
+    monkeypatch.setattr(prepare.requests, "get", get)
+    public, private = tmp_path / "stage" / "public", tmp_path / "stage" / "private"
+    public.mkdir(parents=True), private.mkdir()
+    prepared.competition.prepare_into(raw, public, private)
+    assert asked == [prepare.META_URL]
+    assert text(private / "answers.csv").equals(prepared.answers)
+    assert sorted(p.name for p in (tmp_path / "stage").iterdir()) == ["private", "public"]
+    assert sorted(p.name for p in public.iterdir()) == KAGGLE_FILES
