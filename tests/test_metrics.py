@@ -323,6 +323,9 @@ CASES = {
     "matthews_corrcoef": ([[0], [1], [1], [0]], [[0], [1], [1], [0]], [[1], [1], [0], [0]]),
     "mean_columnwise_rmse": ([[1.0, 5.0], [2.0, 0.0]], [[1.0, 5.0], [2.0, 0.0]],
                              [[3.0, 1.0], [0.0, 9.0]]),
+    "sequence_edit_rate": ([["1 2 4"], ["2"]], [["1 2 4"], ["2"]], [["3 2"], ["2 2 2"]]),
+    "lwlrap": ([[1, 0, 0], [0, 1, 1]], [[0.9, 0.1, 0.2], [0.1, 0.8, 0.7]],
+               [[0.1, 0.9, 0.2], [0.9, 0.1, 0.2]]),
 }
 
 
@@ -352,3 +355,43 @@ def test_every_metric_declares_a_known_value_type():
     assert all(m.value_type in VALUE_TYPES for m in METRICS.values())
     with pytest.raises(ValueError, match="value_type"):
         Metric("x", True, "float", lambda t, p: 0.0)
+
+
+def test_sequence_edit_rate_sums_item_edits_over_the_true_items():
+    """Kaggle's examples: L([1 2 4], [3 2]) = 2, L([1], [2]) = 1, L([2 2 2], [2]) = 2; the sum
+    over rows is divided by the number of true gestures (3 + 1 + 1), not the row count."""
+    truth = frame(s=["3 2 1", "2", "1"])
+    value = compute("sequence_edit_rate", truth, frame(s=["1 2 4", "1", "2 2 2"]))
+    # L([1 2 4], [3 2 1]) = 2, L([1], [2]) = 1, L([2 2 2], [1]) = 3.
+    assert value == pytest.approx((2 + 1 + 3) / 5)
+    # Items are whole numbers, not characters: 12 is one item, unlike 1 then 2.
+    assert compute("sequence_edit_rate", frame(s=["12 3"]), frame(s=["1 2 3"])) == pytest.approx(2 / 2)
+    # Written as int() reads them: "+03" is 3.
+    assert compute("sequence_edit_rate", frame(s=["3 4"]), frame(s=[" +03\t4 "])) == 0.0
+    # More predicted items than true ones: the rate exceeds 1.
+    assert compute("sequence_edit_rate", frame(s=["1"]), frame(s=["2 3 4"])) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("bad", ["", "  ", "1, 2", "1.0 2", "nan", "NA", "one"])
+def test_sequence_edit_rate_refuses_what_is_not_whole_numbers(bad):
+    check = get_metric("sequence_edit_rate").check
+    assert check(frame(s=["1 2", "3"])) is None
+    reason = check(pd.DataFrame({"s": ["1 2", bad]}, index=["a", "b"]))
+    assert reason is not None and f"id 'b' = {bad!r}" in reason and "1 values" in reason
+
+
+def test_lwlrap_weights_each_row_by_its_true_labels():
+    """Row 1 (one true label, ranked 2nd): precision 1/2. Row 2 (two true labels, ranked 1st and
+    3rd): precisions 1/1 and 2/3. Each true label counts once: (1/2 + 1 + 2/3) / 3. A row
+    without a label is left out (scikit-learn would score it 1)."""
+    truth = frame(a=[1, 0, 0], b=[0, 1, 0], c=[0, 1, 0])
+    pred = frame(a=[0.5, 0.7, 0.1], b=[0.9, 0.8, 0.2], c=[0.1, 0.2, 0.3])
+    assert compute("lwlrap", truth, pred) == pytest.approx((1 / 2 + 1 + 2 / 3) / 3)
+    # Ties rank every tied label below the tie: a constant row gives each true label k / n.
+    constant = frame(a=[0.0, 0.0, 0.0], b=[0.0, 0.0, 0.0], c=[0.0, 0.0, 0.0])
+    assert compute("lwlrap", truth, constant) == pytest.approx((1 / 3 + 2 * (2 / 3)) / 3)
+    # Only the order within a row counts: any finite numbers, columns matched by name.
+    assert compute("lwlrap", truth, pred[["c", "a", "b"]] * 100 - 7) == pytest.approx(
+        (1 / 2 + 1 + 2 / 3) / 3)
+    with pytest.raises(ValueError, match="no row of the truth has a label"):
+        compute("lwlrap", frame(a=[0, 0], b=[0, 0]), frame(a=[0.1, 0.2], b=[0.3, 0.4]))

@@ -3,7 +3,9 @@
 Shared by billion-word-imputation (sentences) and bms-molecular-translation (InChI
 strings). The distance counts single-character insertions, deletions and substitutions
 between Unicode code points, as the ``Levenshtein`` package MLE-bench calls does;
-rapidfuzz computes the same distance, in C++, a whole column at once.
+rapidfuzz computes the same distance, in C++, a whole column at once. Between lists
+(multi-modal-gesture-recognition's sequences of gesture numbers) it counts the same
+edits of whole items, as the ``Levenshtein`` package does when handed lists.
 
 MLE-bench reads a submission with pandas' default CSV rules before its grader sees it,
 so a cell such as "NA" or an empty one arrives as NaN, and a column of numbers arrives
@@ -35,6 +37,11 @@ def distances(truth: Sequence[str] | pd.Series, predicted: Sequence[str] | pd.Se
     """The edit distance of each pair (truth[i], predicted[i])."""
     return cpdist(np.asarray(truth, dtype=object), np.asarray(predicted, dtype=object),
                   scorer=Levenshtein.distance)
+
+
+def item_distances(truth: Sequence[Sequence[int]], predicted: Sequence[Sequence[int]]) -> np.ndarray:
+    """The edit distance of each pair of item lists: an edit inserts, deletes or replaces an item."""
+    return cpdist(list(truth), list(predicted), scorer=Levenshtein.distance)
 
 
 def mean_distance(truth: Sequence[str] | pd.Series, predicted: Sequence[str] | pd.Series) -> float:

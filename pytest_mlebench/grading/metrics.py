@@ -22,7 +22,7 @@ from scipy import stats
 from sklearn import metrics as skm
 
 from . import jaccard
-from .levenshtein import mean_distance
+from .levenshtein import item_distances, mean_distance
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
@@ -285,6 +285,58 @@ def _zero_or_one(y_pred: pd.DataFrame) -> str | None:
     return None
 
 
+def _whole_numbers(text: str) -> list[int] | None:
+    """A sequence as MLE-bench's gesture grader parses it, ``int`` of each whitespace-separated
+    item, or None where that fails. An empty text is no sequence there: pandas reads the empty
+    cell as NaN and ``int("nan")`` fails."""
+    try:
+        items = [int(item) for item in text.split()]
+    except ValueError:
+        return None
+    return items or None
+
+
+def _whole_number_sequences(y_pred: pd.DataFrame) -> str | None:
+    """MLE-bench refuses a file with any prediction that is not whole numbers separated by
+    spaces (an empty one included)."""
+    for column in y_pred.columns:
+        bad = [(i, v) for i, v in y_pred[column].items() if _whole_numbers(v) is None]
+        if bad:
+            shown = ", ".join(f"id {i!r} = {v!r}" for i, v in bad[:3])
+            return (f"column {column!r} has {len(bad)} values that are not whole numbers separated by "
+                    f"spaces (an empty sequence included): {shown}{' and more' if len(bad) > 3 else ''}")
+    return None
+
+
+def _sequence_edit_rate(truth: pd.Series, pred: pd.Series) -> float:
+    """Kaggle's gesture score as MLE-bench computes it: the edit distances between predicted and
+    true sequences of whole numbers (an edit inserts, deletes or replaces one number), summed
+    over the rows and divided by the number of true items; 0 is perfect, and it can exceed 1."""
+    true_items = [_whole_numbers(text) for text in truth]
+    pred_items = [_whole_numbers(text) for text in pred]
+    if any(items is None for items in true_items):
+        raise ValueError("a true sequence is not whole numbers separated by spaces")
+    total = sum(len(items) for items in true_items)
+    if total == 0:
+        raise ValueError("the sequence edit rate of no true items is undefined")
+    return float(item_distances(true_items, pred_items).sum() / total)
+
+
+def _lwlrap(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
+    """Label-weighted label-ranking average precision, as MLE-bench computes it (Kaggle's own
+    recipe): scikit-learn's label_ranking_average_precision_score over the rows with at least
+    one true label, each row weighted by its number of true labels, so every true label counts
+    once. Scores only rank a row's labels: any finite numbers will do."""
+    truth = y_true.to_numpy(dtype=float) > 0
+    scores = y_pred[y_true.columns].to_numpy(dtype=float)
+    weights = truth.sum(axis=1)
+    labelled = weights > 0
+    if not labelled.any():
+        raise ValueError("lwlrap is undefined: no row of the truth has a label")
+    return float(skm.label_ranking_average_precision_score(
+        truth[labelled], scores[labelled], sample_weight=weights[labelled]))
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -314,6 +366,9 @@ METRICS: dict[str, Metric] = {
         Metric("matthews_corrcoef", False, "integer", _one_column("matthews_corrcoef", _matthews),
                _zero_or_one),
         Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse)),
+        Metric("sequence_edit_rate", True, "text", _one_column("sequence_edit_rate", _sequence_edit_rate),
+               _whole_number_sequences),
+        Metric("lwlrap", False, "number", _lwlrap),
     )
 }
 
