@@ -29,8 +29,10 @@ from pytest_mlebench.grading.validate import read_csv
 MakeRaw = Callable[[Path, np.random.Generator], None]
 
 #: MLE-bench's (Kaggle's) names for a sample submission: sample_submission.csv,
-#: sampleSubmission.csv, sample_submission_null.csv, en_sample_submission_2.csv.zip.
-SAMPLE_NAME = re.compile(r"([a-z]+_)?sample_?submission(_\w+)?\.csv(\.zip)?", re.IGNORECASE)
+#: sampleSubmission.csv, sample_submission_null.csv, en_sample_submission_2.csv.zip,
+#: randomPredictions.csv (multi-modal-gesture-recognition).
+SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample_?submission(_\w+)?|randomPredictions)\.csv(\.zip)?",
+                         re.IGNORECASE)
 
 
 def synthetic(competition_id: str) -> ModuleType:

@@ -54,7 +54,8 @@ BUDGET_FRACTION = 0.5
 MIN_TRAIN_SECS = 5.0
 DEFAULT_TIME_LIMIT_SECS = 24 * 3600.0
 # MLE-bench zips some (en_sample_submission_2.csv.zip); pandas reads those as they are.
-SAMPLE_NAME = re.compile(r"([a-z]+_)?sample.*sub.*\.csv(\.zip)?")
+# multi-modal-gesture-recognition calls its sample randomPredictions.csv, as Kaggle did.
+SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample.*sub.*|randompredictions)\.csv(\.zip)?")
 
 
 @dataclass(frozen=True)
