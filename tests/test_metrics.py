@@ -252,6 +252,21 @@ def test_single_column_metrics_refuse_several_columns(name):
         compute(name, two, two)
 
 
+
+def test_laplace_log_likelihood_clips_the_confidence_and_the_error():
+    """Kaggle's OSIC formula per row: sigma = max(c, 70), delta = min(|y - p|, 1000),
+    -sqrt(2) delta / sigma - ln(sqrt(2) sigma); the truth's confidence column is not used."""
+    truth = frame(fvc=[2000.0, 2000.0, 2000.0, 2000.0], c=[1.0, 2.0, 3.0, 4.0])
+    pred = frame(fvc=[2100.0, 2000.0, 4000.0, 1900.0], c=[100.0, 30.0, 200.0, -10.0])
+    rows = [-math.sqrt(2) * 100 / 100 - math.log(math.sqrt(2) * 100),
+            -math.log(math.sqrt(2) * 70),                                   # sigma 30 counts as 70
+            -math.sqrt(2) * 1000 / 200 - math.log(math.sqrt(2) * 200),      # error 2000 counts as 1000
+            -math.sqrt(2) * 100 / 70 - math.log(math.sqrt(2) * 70)]         # a negative sigma too
+    assert compute("laplace_log_likelihood", truth, pred) == pytest.approx(np.mean(rows), rel=1e-12)
+    with pytest.raises(ValueError, match="a value and a confidence column"):
+        compute("laplace_log_likelihood", frame(fvc=[1.0]), frame(fvc=[1.0]))
+
+
 #: For each metric: truth, a perfect prediction and a poor one.
 CASES = {
     "roc_auc": ([[0], [1], [0], [1]], [[0.1], [0.9], [0.2], [0.8]], [[0.9], [0.1], [0.2], [0.3]]),
@@ -276,6 +291,8 @@ CASES = {
     "mean_levenshtein": ([["kitten"], ["a b ."]], [["kitten"], ["a b ."]], [["sitting"], ["a ."]]),
     "pearson": ([[0.0], [0.5], [1.0]], [[0.0], [0.5], [1.0]], [[1.0], [0.0], [0.5]]),
     "word_jaccard": ([["a b"], ["c"]], [["B a"], ["c"]], [["a"], ["d"]]),
+    "laplace_log_likelihood": ([[2000, 70], [3000, 70]], [[2000, 70], [3000, 70]],
+                               [[2500, 70], [1000, 500]]),
 }
 
 

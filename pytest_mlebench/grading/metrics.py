@@ -248,6 +248,29 @@ def _not_constant(y_pred: pd.DataFrame) -> str | None:
     return None
 
 
+#: Kaggle's OSIC metric: a confidence below 70 ml counts as 70, an error above 1000 ml as 1000.
+LAPLACE_MIN_SIGMA = 70.0
+LAPLACE_MAX_ERROR = 1000.0
+
+
+def _laplace_log_likelihood(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
+    """Kaggle's modified Laplace log likelihood (OSIC pulmonary fibrosis), as MLE-bench computes it.
+
+    Two target columns: the predicted value, then its confidence sigma (the truth's second column
+    is not used). Sigma is raised to 70 and the absolute error cut at 1000; each row scores
+    -sqrt(2) * error / sigma - ln(sqrt(2) * sigma), and the rows are averaged. Higher is better;
+    the best, an exact value at sigma 70, is -ln(70 sqrt(2)) = -4.59512.
+    """
+    if y_true.shape[1] != 2:
+        raise ValueError(f"laplace_log_likelihood takes a value and a confidence column, got "
+                         f"{list(y_true.columns)}")
+    value, sigma = y_true.columns
+    sd = np.maximum(y_pred[sigma].to_numpy(dtype=float), LAPLACE_MIN_SIGMA)
+    error = np.minimum(np.abs(y_true[value].to_numpy(dtype=float) - y_pred[value].to_numpy(dtype=float)),
+                       LAPLACE_MAX_ERROR)
+    return float(np.mean(-np.sqrt(2) * error / sd - np.log(np.sqrt(2) * sd)))
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -273,6 +296,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
         Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
         Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
+        Metric("laplace_log_likelihood", False, "number", _laplace_log_likelihood),
     )
 }
 
