@@ -267,6 +267,31 @@ def test_laplace_log_likelihood_clips_the_confidence_and_the_error():
         compute("laplace_log_likelihood", frame(fvc=[1.0]), frame(fvc=[1.0]))
 
 
+
+def test_kl_divergence_sums_each_row_and_averages_the_rows():
+    """Kaggle's KL metric: per row, sum of y ln(y / p) over the classes with y > 0, predictions
+    clipped to [1e-15, 1 - 1e-15]; the rows averaged (micro average)."""
+    truth = pd.DataFrame([[0.5, 0.5, 0.0], [0.0, 0.25, 0.75], [1.0, 0.0, 0.0]], columns=list("abc"))
+    pred = pd.DataFrame([[0.25, 0.25, 0.5], [0.5, 0.5, 0.0], [0.0, 1.0, 0.0]], columns=list("cab"))
+    # Columns pair by name: row 1 predicts a = 0.5, b = 0.0 (clipped to 1e-15), c = 0.5; row 2
+    # gives a, its one class, 1 (clipped to 1 - 1e-15).
+    rows = [0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.5),
+            0.25 * math.log(0.25 / 1e-15) + 0.75 * math.log(0.75 / 0.5),
+            -math.log(1 - 1e-15)]
+    assert compute("kl_divergence", truth, pred) == pytest.approx(np.mean(rows), rel=1e-12)
+
+
+def test_kl_divergence_rows_must_sum_to_one_at_5_decimals_as_python_rounds():
+    check = get_metric("kl_divergence").check
+    assert check is not None
+    ok = pd.DataFrame({"a": [0.5, 0.9999951, 1.0000049], "b": [0.5, 0.0, 0.0]}, index=["x", "y", "z"])
+    assert check(ok) is None
+    # 0.999995 is a little below its decimal as a float: round() gives 0.99999.
+    bad = pd.DataFrame({"a": [0.999995, 0.5], "b": [0.0, 0.6]}, index=["x", "y"])
+    assert check(bad) == ("2 rows of class probabilities do not sum to 1 when rounded to 5 decimals: "
+                          "id 'x' = 0.999995, id 'y' = 1.1")
+
+
 #: For each metric: truth, a perfect prediction and a poor one.
 CASES = {
     "roc_auc": ([[0], [1], [0], [1]], [[0.1], [0.9], [0.2], [0.8]], [[0.9], [0.1], [0.2], [0.3]]),
@@ -293,6 +318,8 @@ CASES = {
     "word_jaccard": ([["a b"], ["c"]], [["B a"], ["c"]], [["a"], ["d"]]),
     "laplace_log_likelihood": ([[2000, 70], [3000, 70]], [[2000, 70], [3000, 70]],
                                [[2500, 70], [1000, 500]]),
+    "kl_divergence": ([[0.5, 0.5, 0], [0, 0, 1]], [[0.5, 0.5, 0], [0, 0, 1]],
+                      [[0.2, 0.2, 0.6], [0.5, 0.5, 0]]),
 }
 
 
