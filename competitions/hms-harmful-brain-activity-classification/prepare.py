@@ -7,7 +7,8 @@ appearance. Every row (labelled window) of a held-out spectrogram is a test row,
 an EEG with several windows has several test rows under the same eeg_id; the public test.csv
 keeps their spectrogram_id, eeg_id and patient_id. Each EEG's and spectrogram's parquet file is
 hard-linked from Kaggle's train_eegs/ and train_spectrograms/ into the train_ or test_ folder of
-its side (about 26 GB: nothing is copied or read); Kaggle's own one test example is not used.
+its side (tens of gigabytes in all: no recording is copied or read); Kaggle's own one test
+example is not used. train.csv (about 100,000 rows) is read whole, as text.
 
 answers.csv is MLE-bench's gold submission: eeg_id and each class's share of the row's votes
 (vote / sum of votes, the division its grader applies to the counts), in the test rows' order.
