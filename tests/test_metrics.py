@@ -295,6 +295,46 @@ def test_mean_angular_error_reads_the_azimuth_then_the_zenith():
         compute("mean_angular_error", truth[["a"]], pred[["a"]])
 
 
+
+def test_laplace_log_likelihood_clips_the_confidence_and_the_error():
+    """Kaggle's OSIC formula per row: sigma = max(c, 70), delta = min(|y - p|, 1000),
+    -sqrt(2) delta / sigma - ln(sqrt(2) sigma); the truth's confidence column is not used."""
+    truth = frame(fvc=[2000.0, 2000.0, 2000.0, 2000.0], c=[1.0, 2.0, 3.0, 4.0])
+    pred = frame(fvc=[2100.0, 2000.0, 4000.0, 1900.0], c=[100.0, 30.0, 200.0, -10.0])
+    rows = [-math.sqrt(2) * 100 / 100 - math.log(math.sqrt(2) * 100),
+            -math.log(math.sqrt(2) * 70),                                   # sigma 30 counts as 70
+            -math.sqrt(2) * 1000 / 200 - math.log(math.sqrt(2) * 200),      # error 2000 counts as 1000
+            -math.sqrt(2) * 100 / 70 - math.log(math.sqrt(2) * 70)]         # a negative sigma too
+    assert compute("laplace_log_likelihood", truth, pred) == pytest.approx(np.mean(rows), rel=1e-12)
+    with pytest.raises(ValueError, match="a value and a confidence column"):
+        compute("laplace_log_likelihood", frame(fvc=[1.0]), frame(fvc=[1.0]))
+
+
+
+def test_kl_divergence_sums_each_row_and_averages_the_rows():
+    """Kaggle's KL metric: per row, sum of y ln(y / p) over the classes with y > 0, predictions
+    clipped to [1e-15, 1 - 1e-15]; the rows averaged (micro average)."""
+    truth = pd.DataFrame([[0.5, 0.5, 0.0], [0.0, 0.25, 0.75], [1.0, 0.0, 0.0]], columns=list("abc"))
+    pred = pd.DataFrame([[0.25, 0.25, 0.5], [0.5, 0.5, 0.0], [0.0, 1.0, 0.0]], columns=list("cab"))
+    # Columns pair by name: row 1 predicts a = 0.5, b = 0.0 (clipped to 1e-15), c = 0.5; row 2
+    # gives a, its one class, 1 (clipped to 1 - 1e-15).
+    rows = [0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.5),
+            0.25 * math.log(0.25 / 1e-15) + 0.75 * math.log(0.75 / 0.5),
+            -math.log(1 - 1e-15)]
+    assert compute("kl_divergence", truth, pred) == pytest.approx(np.mean(rows), rel=1e-12)
+
+
+def test_kl_divergence_rows_must_sum_to_one_at_5_decimals_as_python_rounds():
+    check = get_metric("kl_divergence").check
+    assert check is not None
+    ok = pd.DataFrame({"a": [0.5, 0.9999951, 1.0000049], "b": [0.5, 0.0, 0.0]}, index=["x", "y", "z"])
+    assert check(ok) is None
+    # 0.999995 is a little below its decimal as a float: round() gives 0.99999.
+    bad = pd.DataFrame({"a": [0.999995, 0.5], "b": [0.0, 0.6]}, index=["x", "y"])
+    assert check(bad) == ("2 rows of class probabilities do not sum to 1 when rounded to 5 decimals: "
+                          "id 'x' = 0.999995, id 'y' = 1.1")
+
+
 #: For each metric: truth, a perfect prediction and a poor one.
 CASES = {
     "roc_auc": ([[0], [1], [0], [1]], [[0.1], [0.9], [0.2], [0.8]], [[0.9], [0.1], [0.2], [0.3]]),
@@ -326,6 +366,10 @@ CASES = {
     "sequence_edit_rate": ([["1 2 4"], ["2"]], [["1 2 4"], ["2"]], [["3 2"], ["2 2 2"]]),
     "lwlrap": ([[1, 0, 0], [0, 1, 1]], [[0.9, 0.1, 0.2], [0.1, 0.8, 0.7]],
                [[0.1, 0.9, 0.2], [0.9, 0.1, 0.2]]),
+    "laplace_log_likelihood": ([[2000, 70], [3000, 70]], [[2000, 70], [3000, 70]],
+                               [[2500, 70], [1000, 500]]),
+    "kl_divergence": ([[0.5, 0.5, 0], [0, 0, 1]], [[0.5, 0.5, 0], [0, 0, 1]],
+                      [[0.2, 0.2, 0.6], [0.5, 0.5, 0]]),
 }
 
 
