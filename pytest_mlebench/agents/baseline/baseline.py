@@ -1117,26 +1117,34 @@ def fit_predict(problem: Problem, rows: np.ndarray, log: Log) -> dict[str, np.nd
     return predictions
 
 
-def as_distributions(sample: pd.DataFrame, predictions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Probabilities rescaled to sum to 1 per row where the sample's predicted columns do: one-hot
-    train columns (lmsys's three verdicts) are fitted as separate binary targets, whose
-    probabilities need not add up, and a grader of distributions refuses rows that do not."""
+def as_distributions(sample: pd.DataFrame, predictions: dict[str, np.ndarray],
+                     rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Predictions rescaled to sum to 1 per row where the sample's predicted columns do, since a
+    grader of distributions refuses rows that do not: one-hot train columns (lmsys's three
+    verdicts) are fitted as separate binary targets, whose probabilities need not add up, and
+    vote counts (hms's experts) as labels, whose numbers are counts. A row that predicts
+    nothing at all keeps the sample's."""
     columns = list(predictions)
-    if len(columns) < 2 or not all(np.issubdtype(np.asarray(predictions[c]).dtype, np.floating)
-                                   for c in columns):
+    if len(columns) < 2:
         return predictions
-    given = sample[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    given = sample[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)[rows]
     if np.isnan(given).any() or not np.allclose(given.sum(axis=1), 1):
         return predictions
-    stacked = np.column_stack([predictions[c] for c in columns])
-    return dict(zip(columns, (stacked / stacked.sum(axis=1, keepdims=True)).T, strict=True))
+    stacked = np.column_stack([pd.to_numeric(pd.Series(predictions[c]), errors="coerce")
+                               for c in columns]).astype(float)
+    if np.isnan(stacked).any():
+        return predictions
+    stacked = np.clip(stacked, 0, None)
+    totals = stacked.sum(axis=1, keepdims=True)
+    shares = np.where(totals > 0, stacked / np.where(totals > 0, totals, 1), given)
+    return dict(zip(columns, shares.T, strict=True))
 
 
 def write_submission(
     sample: pd.DataFrame, predictions: dict[str, np.ndarray], rows: np.ndarray, path: Path
 ) -> None:
     """The sample with predicted columns filled in at rows; anything unpredicted keeps the sample's value."""
-    predictions = as_distributions(sample, predictions)
+    predictions = as_distributions(sample, predictions, rows)
     out = sample.astype(object)
     for column, values in predictions.items():
         out.iloc[rows, out.columns.get_loc(column)] = values
