@@ -283,13 +283,16 @@ class MlebenchSession:
     def pytest_report_header(self) -> list[str]:
         h, sel, limits = self.harness, self.harness.selection, self.harness.limits
         note = f" [{self.runner_note}]" if self.runner_note else ""
+        cpus = limits.cpus_per_run or h.runner.limits.cpus
         return [
             f"mlebench: agent {h.agent.name} (v{h.agent.version}), runner {h.runner.name}{note}",
             f"mlebench: {len(h.competition_ids)} competitions ({sel.competitions}) x {sel.seeds} seeds, "
             f"time limit {limits.time_limit:g}s, require {self.gates.require}",
             f"mlebench: data {h.paths.data_dir}, runs {h.paths.runs_dir / h.run_group}",
-            f"mlebench: host {host_cpus()} CPUs, per run: cpus {limits.cpus_per_run or 'all'}, "
-            f"memory {h.runner.limits.memory or 'unlimited'}, gpus {limits.gpus_each}; "
+            f"mlebench: host {host_cpus()} CPUs, per run: cpus {f'{cpus:g}' if cpus else 'all'}, "
+            f"memory {h.runner.limits.memory or 'unlimited'}"
+            f"{f' (/dev/shm {h.runner.limits.shm_size} of it)' if h.runner.limits.memory else ''}, "
+            f"gpus {limits.gpus_each}; "
             f"plugin {__version__}",
             *([f"mlebench: excluded for known issues: {', '.join(h.excluded)} (the denominator changes)"]
               if h.excluded else []),

@@ -8,6 +8,7 @@ Every container check is scoped to the session label of the test's own sessions
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from docker_helpers import require_docker
 from waiting import agent_started, end_of, leases_free, start_session, wait_for
 
-from pytest_mlebench.runners.docker.runner import SESSION_LABEL
+from pytest_mlebench.provenance import host_cpus
+from pytest_mlebench.runners.docker.runner import SESSION_LABEL, HostShare
 
 pytestmark = pytest.mark.docker
 
@@ -102,3 +104,35 @@ def test_docker_gives_the_medals_of_the_local_runner(pytester: pytest.Pytester, 
 
     assert medals("docker") == medals("local")
     assert session_containers(session_label) == []
+
+
+def test_without_limit_flags_each_container_gets_its_share_of_the_host(
+        docker_bench: pytest.Pytester) -> None:
+    """Memory, CPUs, /dev/shm and a /tmp tmpfs from the host's size, stated in the header."""
+    folder = docker_bench.path / "agents" / "limits"
+    folder.mkdir()
+    (folder / "agent.yaml").write_text("name: limits\nstart: start.sh\n")
+    (folder / "start.sh").write_text(
+        'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes '
+        '> "$LOGS_DIR/memory.txt" 2>/dev/null || true\n'
+        'df -Pk /tmp | tail -1 > "$LOGS_DIR/tmp.txt"\n'
+        'cp "$DATA_DIR/sample_submission.csv" "$SUBMISSION_DIR/submission.csv"\n')
+    result = docker_bench.runpytest_subprocess("--agent=limits", "--mlebench-runner=docker",
+                                               "--competitions=tiny-auc", "--mlebench-report=r.json",
+                                               timeout=900)
+    result.assert_outcomes(passed=1)
+    share = HostShare.of_host(1, host_cpus(), os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    result.stdout.fnmatch_lines([f"*per run: cpus {share.cpus:g}, memory {share.memory} "
+                                 f"(/dev/shm {share.shm_size} of it)*"])
+    (record,) = json.loads((docker_bench.path / "r.json").read_text())["competition_reports"]
+    logs = Path(record["run_dir"]) / "logs"
+    assert int((logs / "memory.txt").read_text().split()[0]) == int(share.memory[:-1]) * 1024**2
+    tmp = (logs / "tmp.txt").read_text().split()
+    assert tmp[0] == "tmpfs" and int(tmp[1]) == int(share.tmp_size[:-1]) * 1024
+
+
+def test_the_host_share_divides_memory_and_cores_among_parallel_runs() -> None:
+    share = HostShare.of_host(parallel=2, cpus=2, memory_bytes=24 * 1024**3)
+    assert (share.memory, share.cpus, share.shm_size, share.tmp_size) == ("10444m", 1.0, "2048m", "2611m")
+    small = HostShare.of_host(parallel=8, cpus=2, memory_bytes=4 * 1024**3, shm_size="2g")
+    assert (small.memory, small.cpus, small.shm_size) == ("435m", 0.25, "108m")

@@ -37,6 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -109,6 +110,7 @@ class DockerRunner:
         cpus: float | None = None,
         pids_limit: int = 4096,
         shm_size: str = "2g",
+        tmp_size: str | None = None,
         stop_grace_s: float = STOP_GRACE_S,
         validation_interval_s: float = 1.0,
         max_output_bytes: int = 2 * 1024**3,
@@ -130,6 +132,8 @@ class DockerRunner:
         self.base_image = base_image
         self.limits = RunLimits(cpus=cpus, memory=memory, shm_size=shm_size, pids_limit=pids_limit,
                                 network_mode=network_mode)
+        #: Size of the tmpfs mounted at /tmp (None: /tmp is the container's writable layer).
+        self.tmp_size = tmp_size
         self.stop_grace_s = stop_grace_s
         self.validation_interval_s = validation_interval_s
         self.max_output_bytes = max_output_bytes
@@ -297,6 +301,8 @@ class _Run:
             "security_opt": ["no-new-privileges"],
             "pids_limit": spec.pids_limit,
             "shm_size": spec.shm_size,
+            **({"tmpfs": {"/tmp": f"rw,nosuid,nodev,size={self.runner.tmp_size}"}}
+               if self.runner.tmp_size else {}),
             "init": True,
             "log_config": LogConfig(type="json-file", config={"max-size": "100m", "max-file": "1"}),
         }
@@ -394,6 +400,34 @@ class _Run:
                 deadman.close(self.switch, wait_s=self.runner.stop_grace_s, done=True)
             self.stack.close()
             remove_tree(self.workspace)
+
+
+@dataclass(frozen=True)
+class HostShare:
+    """The limits a run gets when none are given: the host divided among the runs that can be
+    in flight at once (one per xdist worker), less a reserve for the harness. /dev/shm and
+    the /tmp tmpfs are memory the container is charged for, so both fit inside its limit."""
+
+    memory: str
+    cpus: float
+    shm_size: str
+    tmp_size: str
+
+    @classmethod
+    def of_host(cls, parallel: int, cpus: int, memory_bytes: int, shm_size: str = "2g") -> HostShare:
+        mib = int(memory_bytes * 0.85 / max(parallel, 1)) // 1024**2
+        shm = min(_mib(shm_size), mib // 4)
+        return cls(memory=f"{mib}m", cpus=round(max(cpus / max(parallel, 1), 0.1), 2),
+                   shm_size=f"{shm}m", tmp_size=f"{mib // 4}m")
+
+
+def _mib(size: str) -> int:
+    """Docker's size strings (512m, 2g, 1048576) in MiB."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024**2}
+    size = size.strip().lower().rstrip("b")
+    if size and size[-1] in units:
+        return int(float(size[:-1]) * units[size[-1]])
+    return int(size) // 1024**2
 
 
 def _free_loopback_url() -> str:
