@@ -77,7 +77,8 @@ def add_group(parser: pytest.Parser, group: type) -> None:
     """Register a group's options on the command line and as ini keys (in the MLE-bench section)."""
     section = parser.getgroup("mlebench", "MLE-bench: Kaggle competitions for ML agents")
     for _, flag, dest, spec in _declared(group):
-        kwargs: dict[str, Any] = {"dest": dest, "help": spec.help, "default": None}
+        # argparse %-formats help (%(default)s); ini help is shown as written.
+        kwargs: dict[str, Any] = {"dest": dest, "help": spec.help.replace("%", "%%"), "default": None}
         if spec.is_flag:
             kwargs["action"] = "store_true"
         else:
