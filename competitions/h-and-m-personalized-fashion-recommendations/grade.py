@@ -1,0 +1,94 @@
+"""MAP@12 over the customers who bought something in the held-out days, as MLE-bench grades it.
+
+A customer's average precision at 12: of their first 12 predicted articles, each one that
+they bought (and that was not predicted earlier) is a hit, worth the share of hits among the
+predictions up to it; the sum is divided by min(articles they bought, 12). Customers
+without a purchase (an empty answer) are not graded, as MLE-bench leaves them out.
+
+Predictions are split at single spaces, as MLE-bench's ``str.split(" ")`` does (two spaces
+make an empty prediction between them, which takes a place). MLE-bench reads the file
+with pandas, whose reader types a column a block of 262,144 rows at a time: in a block
+where every cell is one number, the cells become integers (``0706016001`` is then
+``706016001``, the answers' form) or, with a blank cell among them, floats
+(``706016001.0``, which matches nothing). That reading is reproduced block by block.
+
+Variant ``numeric-article-ids`` compares article ids as numbers instead: ``0706016001`` and
+``706016001`` are the same article, whatever block it is in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
+
+SCORE_NAME = "map_at_12"
+K = 12
+#: Rows pandas' C reader types at a time in a two-column file (low_memory): the largest power
+#: of two below 2**20 // 2.
+PANDAS_BLOCK_ROWS = 1 << 18
+NUMERIC_IDS = "numeric-article-ids"
+
+
+def _typed_by_pandas(cells: np.ndarray) -> list[str]:
+    """The cells as ``str()`` of what pandas reads them as, when one block of a file holds them."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(enumerate(cells))
+    text.seek(0)
+    column = pd.read_csv(text, header=None, names=["row", "cell"], float_precision="round_trip")["cell"]
+    return [str(value) for value in column.tolist()]
+
+
+def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> np.ndarray:
+    """The prediction cells (answers' order) as MLE-bench's pandas reading turns them into text.
+
+    ``file_rows`` is each cell's row in the file, which fixes the blocks pandas types together.
+    Only a block without any cell of several words can become numbers; the others keep their
+    text (a missing-value marker stays a single word that matches no article either way).
+    """
+    order = np.argsort(file_rows, kind="stable")
+    in_file = cells.astype(str).to_numpy(dtype=object)[order]
+    words = pc.match_substring(pc.utf8_trim_whitespace(pa.array(in_file, pa.string())), " ")
+    several = words.to_numpy(zero_copy_only=False) & ~np.isin(in_file, list(PANDAS_NA_TEXTS))
+    for start in range(0, len(in_file), PANDAS_BLOCK_ROWS):
+        stop = start + PANDAS_BLOCK_ROWS
+        if not several[start:stop].any():
+            in_file[start:stop] = _typed_by_pandas(in_file[start:stop])
+    read = np.empty_like(in_file)
+    read[order] = in_file
+    return read
+
+
+def _as_number(article: str) -> str:
+    return str(int(article)) if article.isascii() and article.isdigit() else article
+
+
+def average_precision(bought: set[str], predicted: list[str]) -> float:
+    hits, total = 0, 0.0
+    for place, article in enumerate(predicted[:K]):
+        if article in bought and article not in predicted[:place]:
+            hits += 1
+            total += hits / (place + 1)
+    return total / min(len(bought), K)
+
+
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
+    """``submission`` arrives checked, in the answers' row order, with its layout in the file."""
+    truth = answers["prediction"].astype(str).to_numpy(dtype=object)
+    graded = truth != ""
+    if variant == NUMERIC_IDS:
+        cells = submission["prediction"].astype(str).to_numpy(dtype=object)
+        normal = np.vectorize(lambda text: " ".join(map(_as_number, text.split(" "))), otypes=[object])
+        truth, cells = normal(truth[graded]), normal(cells[graded])
+    else:
+        cells = as_mlebench_reads(submission["prediction"], submission.attrs["layout"].rows)[graded]
+        truth = truth[graded]
+    scores = [average_precision(set(bought.split(" ")), predicted.split(" "))
+              for bought, predicted in zip(truth, cells, strict=True)]
+    return float(np.mean(scores))
