@@ -41,7 +41,7 @@ def _typed_by_pandas(cells: np.ndarray) -> list[str]:
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(enumerate(cells))
     text.seek(0)
-    column = pd.read_csv(text, header=None, names=["row", "cell"], float_precision="round_trip")["cell"]
+    column = pd.read_csv(text, header=None, names=["row", "cell"])["cell"]
     return [str(value) for value in column.tolist()]
 
 
