@@ -158,8 +158,9 @@ def test_map_at_12_by_hand(prepared: Prepared, tmp_path: Path) -> None:
 
 def test_predictions_are_read_as_mlebench_s_pandas_reads_them(prepared: Prepared, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blocks of rows that each recommend one article are read as numbers: a leading zero goes,
-    and with a blank cell in the block every id gains ".0"."""
+    """Blocks of rows that each recommend one article are read as numbers: a leading zero goes.
+    Joined with a block of floats (one with a blank cell), every number is a float ("100.0");
+    joined with a block of text, each keeps its block's type."""
     bought = {f"c{i}": f"{100 + i}" for i in range(6)}
     grader = grader_over(prepared, tmp_path, bought)
     zeros = {c: f"0{a}" for c, a in bought.items()}
@@ -171,11 +172,14 @@ def test_predictions_are_read_as_mlebench_s_pandas_reads_them(prepared: Prepared
     # Blocks of 2 rows (pandas' are 262,144): the file's rows c0 c1 | c2 c3 | c4 c5.
     monkeypatch.setattr(prepared.competition.module("grade"), "PANDAS_BLOCK_ROWS", 2)
     assert grader.score(submit(tmp_path, {**zeros, "c5": "0105 7"})) == pytest.approx(4 / 6)
-    assert grader.score(submit(tmp_path, {**zeros, "c0": ""})) == pytest.approx(4 / 6)
+    # Integers and floats only: all floats, even in the blocks without a blank.
+    assert grader.score(submit(tmp_path, {**zeros, "c0": ""})) == 0.0
+    # With a block of text, the integers of c2 c3 stay integers, the floats of c0 c1 floats.
+    assert grader.score(submit(tmp_path, {**zeros, "c0": "", "c5": "0105 7"})) == pytest.approx(2 / 6)
     # The file's order makes the blocks, not the answers': rows c5 c4 c3 c2 | c1 c0 in blocks
-    # of 4, the blank c0 turns only c1 and c0 into floats.
+    # of 4, the two articles of c0 keep c1 and c0 as text.
     monkeypatch.setattr(prepared.competition.module("grade"), "PANDAS_BLOCK_ROWS", 4)
-    rows = dict(reversed(list({**zeros, "c0": ""}.items())))
+    rows = dict(reversed(list({**zeros, "c0": "0100 7"}.items())))
     assert grader.score(submit(tmp_path, rows)) == pytest.approx(4 / 6)
     numeric = grader_over(prepared, tmp_path, bought, "numeric-article-ids")
     assert numeric.score(submit(tmp_path, {**zeros, "c0": "", "c5": "0105 7"})) == pytest.approx(5 / 6)

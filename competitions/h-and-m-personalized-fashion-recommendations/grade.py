@@ -9,8 +9,10 @@ Predictions are split at single spaces, as MLE-bench's ``str.split(" ")`` does (
 make an empty prediction between them, which takes a place). MLE-bench reads the file
 with pandas, whose reader types a column a block of 262,144 rows at a time: in a block
 where every cell is one number, the cells become integers (``0706016001`` is then
-``706016001``, the answers' form) or, with a blank cell among them, floats
-(``706016001.0``, which matches nothing). That reading is reproduced block by block.
+``706016001``, the answers' form), or floats with a blank cell among them. The blocks are
+then joined: when all of them are numbers, a single block of floats makes every id a float
+(``706016001.0``, which matches nothing); when a block holds text (a row of several ids),
+each value keeps its own block's type. That reading is reproduced block by block.
 
 Variant ``numeric-article-ids`` compares article ids as numbers instead: ``0706016001`` and
 ``706016001`` are the same article, whatever block it is in.
@@ -36,32 +38,38 @@ PANDAS_BLOCK_ROWS = 1 << 18
 NUMERIC_IDS = "numeric-article-ids"
 
 
-def _typed_by_pandas(cells: np.ndarray) -> list[str]:
-    """The cells as ``str()`` of what pandas reads them as, when one block of a file holds them."""
+def _typed_by_pandas(cells: np.ndarray) -> pd.Series:
+    """What pandas reads the cells of one block as (numbers, booleans, or objects for text)."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(enumerate(cells))
     text.seek(0)
     column = pd.read_csv(text, header=None, names=["row", "cell"])["cell"]
-    return [str(value) for value in column.tolist()]
+    return column if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) \
+        else column.astype(object)
 
 
 def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> np.ndarray:
     """The prediction cells (answers' order) as MLE-bench's pandas reading turns them into text.
 
-    ``file_rows`` is each cell's row in the file, which fixes the blocks pandas types together.
-    Only a block without any cell of several words can become numbers; the others keep their
-    text (a missing-value marker stays a single word that matches no article either way).
+    ``file_rows`` is each cell's row in the file, which fixes the blocks pandas types apart.
+    Only a block without any cell of several words can become numbers; the others stay text
+    (a missing-value marker, NaN there, is one word that matches no article either way).
+    The blocks are then joined as pandas joins them: all numeric, they take a common type
+    (one block of floats makes every id a float), else each value keeps its block's type.
     """
     order = np.argsort(file_rows, kind="stable")
     in_file = cells.astype(str).to_numpy(dtype=object)[order]
     words = pc.match_substring(pc.utf8_trim_whitespace(pa.array(in_file, pa.string())), " ")
     several = words.to_numpy(zero_copy_only=False) & ~np.isin(in_file, list(PANDAS_NA_TEXTS))
-    for start in range(0, len(in_file), PANDAS_BLOCK_ROWS):
-        stop = start + PANDAS_BLOCK_ROWS
-        if not several[start:stop].any():
-            in_file[start:stop] = _typed_by_pandas(in_file[start:stop])
-    read = np.empty_like(in_file)
-    read[order] = in_file
+    starts = range(0, len(in_file), PANDAS_BLOCK_ROWS)
+    if all(several[start:start + PANDAS_BLOCK_ROWS].any() for start in starts):
+        return cells.astype(str).to_numpy(dtype=object)
+    blocks = [pd.Series(in_file[start:start + PANDAS_BLOCK_ROWS], dtype=object)
+              if several[start:start + PANDAS_BLOCK_ROWS].any()
+              else _typed_by_pandas(in_file[start:start + PANDAS_BLOCK_ROWS]) for start in starts]
+    joined = pd.concat(blocks, ignore_index=True).tolist()
+    read = np.empty(len(in_file), dtype=object)
+    read[order] = [str(value) for value in joined]
     return read
 
 
