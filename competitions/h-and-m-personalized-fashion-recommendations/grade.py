@@ -36,6 +36,7 @@ K = 12
 #: of two below 2**20 // 2.
 PANDAS_BLOCK_ROWS = 1 << 18
 NUMERIC_IDS = "numeric-article-ids"
+_NA_TEXTS = pa.array(sorted(PANDAS_NA_TEXTS), pa.large_string())
 
 
 def _typed_by_pandas(cells: np.ndarray) -> pd.Series:
@@ -48,7 +49,7 @@ def _typed_by_pandas(cells: np.ndarray) -> pd.Series:
         else column.astype(object)
 
 
-def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> np.ndarray:
+def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> pd.Series:
     """The prediction cells (answers' order) as MLE-bench's pandas reading turns them into text.
 
     ``file_rows`` is each cell's row in the file, which fixes the blocks pandas types apart.
@@ -56,21 +57,27 @@ def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> np.ndarray:
     (a missing-value marker, NaN there, is one word that matches no article either way).
     The blocks are then joined as pandas joins them: all numeric, they take a common type
     (one block of floats makes every id a float), else each value keeps its block's type.
+    Every cell is looked at in C++ (Arrow); Python sees only the blocks that may be numbers.
     """
+    cells = cells.astype(str)
+    text = pa.array(cells, pa.large_string())
+    # A word, spaces, a word: pandas reads no such cell as a number (the NA marker "#N/A N/A"
+    # aside). Matched where the cells are, in C++; only the flags are put in file order.
     order = np.argsort(file_rows, kind="stable")
-    in_file = cells.astype(str).to_numpy(dtype=object)[order]
-    words = pc.match_substring(pc.utf8_trim_whitespace(pa.array(in_file, pa.string())), " ")
-    several = words.to_numpy(zero_copy_only=False) & ~np.isin(in_file, list(PANDAS_NA_TEXTS))
-    starts = range(0, len(in_file), PANDAS_BLOCK_ROWS)
-    if all(several[start:start + PANDAS_BLOCK_ROWS].any() for start in starts):
-        return cells.astype(str).to_numpy(dtype=object)
-    blocks = [pd.Series(in_file[start:start + PANDAS_BLOCK_ROWS], dtype=object)
-              if several[start:start + PANDAS_BLOCK_ROWS].any()
-              else _typed_by_pandas(in_file[start:start + PANDAS_BLOCK_ROWS]) for start in starts]
+    several = pc.and_(pc.match_substring_regex(text, r"\S +\S"),
+                      pc.invert(pc.is_in(text, value_set=_NA_TEXTS))).to_numpy(zero_copy_only=False)[order]
+    starts = range(0, len(cells), PANDAS_BLOCK_ROWS)
+    text_blocks = [several[start:start + PANDAS_BLOCK_ROWS].any() for start in starts]
+    if all(text_blocks):
+        return cells
+    in_file = cells.to_numpy(dtype=object)[order]
+    blocks = [pd.Series(in_file[start:start + PANDAS_BLOCK_ROWS], dtype=object) if is_text
+              else _typed_by_pandas(in_file[start:start + PANDAS_BLOCK_ROWS])
+              for start, is_text in zip(starts, text_blocks, strict=True)]
     joined = pd.concat(blocks, ignore_index=True).tolist()
     read = np.empty(len(in_file), dtype=object)
     read[order] = [str(value) for value in joined]
-    return read
+    return pd.Series(read, index=cells.index)
 
 
 def _as_number(article: str) -> str:
@@ -88,15 +95,16 @@ def average_precision(bought: set[str], predicted: list[str]) -> float:
 
 def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
     """``submission`` arrives checked, in the answers' row order, with its layout in the file."""
-    truth = answers["prediction"].astype(str).to_numpy(dtype=object)
-    graded = truth != ""
+    truth = answers["prediction"].astype(str)
+    graded = (truth != "").to_numpy()
     if variant == NUMERIC_IDS:
-        cells = submission["prediction"].astype(str).to_numpy(dtype=object)
-        normal = np.vectorize(lambda text: " ".join(map(_as_number, text.split(" "))), otypes=[object])
-        truth, cells = normal(truth[graded]), normal(cells[graded])
+        cells = submission["prediction"].astype(str)
     else:
-        cells = as_mlebench_reads(submission["prediction"], submission.attrs["layout"].rows)[graded]
-        truth = truth[graded]
+        cells = as_mlebench_reads(submission["prediction"], submission.attrs["layout"].rows)
+    truth, cells = truth[graded].tolist(), cells[graded].tolist()
+    if variant == NUMERIC_IDS:
+        truth, cells = ([" ".join(map(_as_number, text.split(" "))) for text in texts]
+                        for texts in (truth, cells))
     scores = [average_precision(set(bought.split(" ")), predicted.split(" "))
               for bought, predicted in zip(truth, cells, strict=True)]
     return float(np.mean(scores))

@@ -39,9 +39,10 @@ DESCRIPTIONS = ["Jersey top with narrow shoulder straps.",
                 "", "Trousers in washed, stretch denim with a regular waist; zip fly and button."]
 
 
-def hex_id(rng: np.random.Generator) -> str:
-    """A customer id or postal code as Kaggle hashes them: 64 lower-case hex digits."""
-    return rng.bytes(32).hex()
+def hex_ids(rng: np.random.Generator, n: int) -> list[str]:
+    """Customer ids or postal codes as Kaggle hashes them: 64 lower-case hex digits each."""
+    digits = rng.bytes(32 * n).hex()
+    return [digits[start:start + 64] for start in range(0, 64 * n, 64)]
 
 
 def article_ids(rng: np.random.Generator, n: int) -> list[str]:
@@ -85,7 +86,7 @@ def customers(ids: list[str], rng: np.random.Generator) -> pd.DataFrame:
         "fashion_news_frequency": rng.choice(["NONE", "Regularly", "Monthly", ""], n,
                                              p=[0.6, 0.35, 0.01, 0.04]),
         "age": np.where(rng.random(n) < 0.05, "", rng.integers(16, 99, n).astype(float).astype(str)),
-        "postal_code": [hex_id(rng) for _ in range(n)],
+        "postal_code": hex_ids(rng, n),
     })
 
 
@@ -113,7 +114,7 @@ def transactions(customer_ids: list[str], ids: list[str], popularity: np.ndarray
 
 
 def build(raw: Path, rng: np.random.Generator) -> None:
-    customer_ids = sorted(hex_id(rng) for _ in range(N_CUSTOMERS))
+    customer_ids = sorted(hex_ids(rng, N_CUSTOMERS))
     ids = article_ids(rng, N_ARTICLES)
     popularity = rng.permutation(1 / np.arange(1, N_ARTICLES + 1))
     popularity /= popularity.sum()
