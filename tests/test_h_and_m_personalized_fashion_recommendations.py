@@ -6,6 +6,7 @@ files."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -231,3 +232,18 @@ def test_a_blank_prediction_is_valid(prepared: Prepared, tmp_path: Path) -> None
     best.to_csv(tmp_path / "blank.csv", index=False)
     assert prepared.score(tmp_path / "blank.csv") == pytest.approx(1 - 1 / len(bought))
 
+
+
+def test_a_sample_without_a_buyer_or_with_a_customer_twice_stops_the_preparation(
+        prepared: Prepared, tmp_path: Path) -> None:
+    """Every buyer must be gradable, and answers cannot repeat a customer."""
+    raw = tmp_path / "raw"
+    shutil.copytree(prepared.raw, raw)
+    sample = text(raw / "sample_submission.csv")
+    buyer = buyers(text(prepared.data.answers_path)).index[0]
+    sample[sample["customer_id"] != buyer].to_csv(raw / "sample_submission.csv", index=False)
+    with pytest.raises(ValueError, match=r"1 of the \d+ customers who bought in the held-out days"):
+        prepare(prepared.competition, raw, tmp_path / "without")
+    pd.concat([sample, sample.iloc[:1]]).to_csv(raw / "sample_submission.csv", index=False)
+    with pytest.raises(ValueError, match="lists a customer more than once"):
+        prepare(prepared.competition, raw, tmp_path / "twice")

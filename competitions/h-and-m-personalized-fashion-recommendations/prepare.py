@@ -123,8 +123,10 @@ def answers(held_out: pa.Table, sample: Path, block_size: int) -> pa.Table:
         customers = pa.chunked_array([batch.column(0) for batch in batches], pa.string())
     where = pc.index_in(customers, value_set=pa.array(bought.index, pa.string()))
     found = pc.count(where).as_py()
-    if found != len(bought) or not _all_different(customers):
-        raise ValueError(f"{sample} must list every customer once: {len(bought) - found} of the "
+    if not _all_different(customers):
+        raise ValueError(f"{sample} lists a customer more than once")
+    if found != len(bought):
+        raise ValueError(f"{sample} must list every customer: {len(bought) - found} of the "
                          f"{len(bought)} customers who bought in the held-out days are missing")
     predictions = pc.take(pa.array(bought.to_numpy(), pa.string()), where).fill_null("")
     return pa.table({"customer_id": customers, "prediction": predictions})
