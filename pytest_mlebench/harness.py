@@ -6,13 +6,14 @@ the controller and on every xdist worker.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .catalog.registry import Agent, Competition, Registry
@@ -23,12 +24,17 @@ from .grading.grader import Grader
 from .grading.record import as_text, new_record
 from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
-from .options import Limits, Paths, Selection
+from .options import LLM, Limits, Paths, Selection
 from .provenance import agent_commit, gpu_model, host_cpus
 from .runners.base import Runner, RunResult, RunSpec
 from .runners.leases import Leaser
 
+if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs
+    from .runners.gateway.server import Gateway
+
 RUN_FILE = "run.json"
+#: The run's LLM audit log: every request to the gateway and its answer, keys redacted.
+LLM_LOG = "llm.jsonl"
 #: run.json's record of how the run was made: what --mlebench-resume compares.
 SETTINGS = "settings"
 
@@ -105,7 +111,8 @@ class Harness:
     def __init__(self, selection: Selection, limits: Limits, paths: Paths, registry: Registry, agent: Agent,
                  competition_ids: list[str], runner: Runner, run_group: str,
                  store: DataStore, leaser: Leaser, resume: bool = False,
-                 variants: dict[str, str] | None = None, resume_anyway: bool = False) -> None:
+                 variants: dict[str, str] | None = None, resume_anyway: bool = False,
+                 llm: LLM | None = None) -> None:
         self.selection = selection
         self.limits = limits
         self.paths = paths
@@ -129,6 +136,9 @@ class Harness:
         self._made_with: dict[Path, dict[str, Any]] = {}
         #: Run directory -> attempts made in this session.
         self._attempts: dict[Path, int] = {}
+        #: The gateway's budgets, allow-list and prices.
+        self.llm = llm or LLM(None, None, (), None)
+        self._gateway: Gateway | None = None
 
     @property
     def excluded(self) -> list[str]:
@@ -202,17 +212,51 @@ class Harness:
         check = self._prepared(case.competition)[0].check
         extra_env = {k: os.environ[k] for k in self.agent.env_from_host if k in os.environ}
         with self.leaser.lease() as leased:
+            llm = self.open_llm(case, run_dir)
             run_spec = RunSpec(
                 competition_id=case.competition.id, agent=self.agent,
                 public_dir=prepared.public, run_dir=run_dir,
                 time_limit=self.limits.time_limit, seed=case.seed,
                 instructions=instructions_text(), extra_env=extra_env, validation_check=check,
                 cpus=self.limits.cpus_per_run,
-                gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
+                gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())), llm=llm,
             )
-            result = self.runner.run(run_spec)
+            try:
+                result = self.runner.run(run_spec)
+            finally:
+                meter = llm.close() if llm is not None else None
+            if meter is not None:
+                result = dataclasses.replace(result, llm=meter.record_fields())
         write_atomically(finished, json.dumps({**result.to_dict(), SETTINGS: settings}, indent=1))
         return result
+
+    def open_llm(self, case: Case, run_dir: Path) -> Any:
+        """The run's door to the LLM gateway (started on first use), or None for an agent without
+        providers."""
+        if not self.agent.llm_providers:
+            return None
+        from .runners.gateway.metering import Budget
+
+        return self.gateway.open_run(
+            f"{case.competition.id}#{case.seed}", run_dir / LLM_LOG, self.limits.time_limit,
+            self.agent.llm_providers, Budget(self.llm.llm_budget_usd, self.llm.llm_budget_tokens),
+            self.llm.llm_models)
+
+    @property
+    def gateway(self) -> Gateway:
+        """This process's LLM gateway: one for all its runs, started when the first run needs it."""
+        if self._gateway is None:
+            from .runners.gateway.metering import price_table
+            from .runners.gateway.server import Gateway
+
+            self._gateway = Gateway(price_table(self.llm.llm_prices)).start()
+        return self._gateway
+
+    def close(self) -> None:
+        """End what the session started for its runs (the LLM gateway)."""
+        if self._gateway is not None:
+            self._gateway.close()
+            self._gateway = None
 
     def grade(self, case: Case, prepared: PreparedCompetition, result: RunResult) -> dict[str, Any]:
         """The report record of one run: MLE-bench's fields and ours."""
@@ -230,6 +274,8 @@ class Harness:
             agent_commit=made["agent_commit"], image_digest=result.image_digest,
             cpus_per_run=made["cpus_per_run"], memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
+            agent_network=result.network, llm_providers=",".join(self.agent.llm_providers) or None,
+            **(result.llm or {}),
         )
 
     @functools.cached_property

@@ -41,6 +41,19 @@ class RunLimits:
 LIMIT_FIELDS = ("cpus", "memory", "shm_size", "pids_limit", "network_mode", "gpus", "cpuset")
 
 
+class LLMAccess(Protocol):
+    """A run's door to the harness's LLM gateway (runners/gateway): how a runner shows it to the agent."""
+
+    #: The gateway on the host's loopback (the local runner's agent reaches it there).
+    loopback_url: str
+
+    def env(self, base_url: str) -> dict[str, str]:
+        """The agent's provider variables, for a gateway reached at ``base_url``."""
+
+    def serve_unix(self, path: Path) -> None:
+        """Serve the run on a Unix socket as well (relayed into a container without network)."""
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """Everything a runner needs to run one agent on one competition."""
@@ -68,6 +81,9 @@ class RunSpec:
     #: it as the agent's validation endpoint the way its isolation allows (local: TCP
     #: on loopback; docker: a mounted Unix socket relayed inside the container).
     validation_check: Callable[[Path], str | None] | None = None
+    #: The run's door to the LLM gateway, for agents that name llm_providers; its variables
+    #: override any of the same name (the agent never sees a real provider key).
+    llm: LLMAccess | None = None
 
     @property
     def submission_path(self) -> Path:
@@ -109,6 +125,10 @@ class RunResult:
     network_mode: str | None = None
     gpus: tuple[str, ...] = ()
     cpuset: tuple[str, ...] = ()
+    #: The network the agent actually had: "none", a docker network, or "host" (not isolated).
+    network: str | None = None
+    #: The gateway's meter of the run (the record's llm_* fields); None: no LLM providers.
+    llm: dict[str, Any] | None = None
 
     def log_tail(self, max_chars: int = 4000) -> str:
         """The end of the agent's log, for a failing test's report."""
