@@ -8,7 +8,8 @@ host's OPENAI_BASE_URL / ANTHROPIC_BASE_URL), exactly as they would a self-hoste
 
 Served: OpenAI's ``POST /v1/chat/completions`` (plain answers and forced function
 calls; streamed as server-sent events, with the usage chunk when
-``stream_options.include_usage``), ``POST /v1/embeddings`` and ``GET /v1/models``;
+``stream_options.include_usage``), ``POST /v1/responses`` (not streamed: what AIDE uses for
+gpt-* and o* models), ``POST /v1/embeddings`` and ``GET /v1/models``;
 Anthropic's ``POST /v1/messages`` (plain and streamed: message_start and message_delta
 carry the usage). Every answer reports usage (one token per word), and ``usage``
 sums what was reported. Anything the script did not foresee is answered with a 400
@@ -177,6 +178,36 @@ class ScriptedLLM:
             {"type": "message_stop"},
         ]
 
+    def respond(self, body: dict[str, Any]) -> tuple[HTTPStatus, dict[str, Any]]:
+        """OpenAI's responses API (what AIDE uses for gpt-* and o* models), not streamed."""
+        given = isinstance(body.get("input"), list | str) and body["input"]
+        problem = None if given else "the request has no input"
+        reply = self.next_reply(body, problem)
+        if isinstance(reply, _Refusal):
+            return HTTPStatus.BAD_REQUEST, _error(reply.problem)
+        if isinstance(reply, ToolCall):
+            output: dict[str, Any] = {"type": "function_call", "id": f"fc_{uuid.uuid4().hex[:12]}",
+                                      "call_id": f"call_{uuid.uuid4().hex[:12]}", "name": reply.name,
+                                      "arguments": json.dumps(reply.arguments), "status": "completed"}
+            answer_text = output["arguments"]
+        else:
+            output = {"type": "message", "id": f"msg_{uuid.uuid4().hex[:12]}", "role": "assistant",
+                      "status": "completed",
+                      "content": [{"type": "output_text", "text": reply, "annotations": []}]}
+            answer_text = reply
+        items = [body["input"]] if isinstance(body["input"], str) else body["input"]
+        input_tokens = sum(_word_count(i if isinstance(i, str) else i.get("content")) for i in items)
+        output_tokens = _word_count(answer_text)
+        self.count(input_tokens, output_tokens)
+        return HTTPStatus.OK, {
+            "id": f"resp_{uuid.uuid4().hex}", "object": "response", "created_at": int(time.time()),
+            "model": body.get("model") or self.model, "status": "completed", "output": [output],
+            "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
+                      "total_tokens": input_tokens + output_tokens,
+                      "input_tokens_details": {"cached_tokens": 0},
+                      "output_tokens_details": {"reasoning_tokens": 0}},
+        }
+
     def embed(self, body: dict[str, Any]) -> tuple[HTTPStatus, dict[str, Any]]:
         texts = body.get("input")
         texts = [texts] if isinstance(texts, str) else texts
@@ -203,7 +234,8 @@ def _request_problem(body: dict[str, Any]) -> str | None:
 
 def _reply_problem(reply: Reply, body: dict[str, Any]) -> str | None:
     """A tool call answers only a request offering that function; text only one forcing none."""
-    offered = [t.get("function", {}).get("name") for t in body.get("tools") or []]
+    # Chat completions nest the name under "function"; the responses API does not.
+    offered = [t.get("name") or t.get("function", {}).get("name") for t in body.get("tools") or []]
     forced = (body.get("tool_choice") or {}) if isinstance(body.get("tool_choice"), dict) else {}
     if isinstance(reply, ToolCall):
         if reply.name not in offered:
@@ -249,7 +281,7 @@ def _make_handler(llm: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
             with llm._lock:
                 llm.headers.append(dict(self.headers.items()))
             route = {"/v1/chat/completions": llm.complete, "/v1/messages": llm.message,
-                     "/v1/embeddings": llm.embed}.get(self.path.rstrip("/"))
+                     "/v1/responses": llm.respond, "/v1/embeddings": llm.embed}.get(self.path.rstrip("/"))
             if route is None:
                 self._answer(HTTPStatus.NOT_FOUND, _error(f"no route {self.path}"))
                 return

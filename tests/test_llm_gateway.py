@@ -10,6 +10,8 @@ with network none that looks for the real key everywhere it can read.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 import threading
 import time
@@ -19,8 +21,10 @@ from typing import Any
 
 import pytest
 import requests
+from docker_helpers import require_docker
 from llm_server import ScriptedLLM
 
+from pytest_mlebench.runners.docker.runner import SESSION_LABEL
 from pytest_mlebench.runners.gateway.metering import (
     Budget,
     PriceTableError,
@@ -55,21 +59,26 @@ def gateway(llm: ScriptedLLM) -> Iterator[Gateway]:
 
 
 def open_run(gateway: Gateway, tmp_path: Path, time_limit: float = 60, **kwargs: Any) -> GatewayRun:
-    return gateway.open_run("tiny#0", tmp_path / "llm.jsonl", time_limit, ("openai", "anthropic"), **kwargs)
+    """A run's door, its agent started (its environment made: the time limit counts from then)."""
+    run = gateway.open_run("tiny#0", tmp_path / "llm.jsonl", time_limit, ("openai", "anthropic"), **kwargs)
+    env = run.env(run.loopback_url)
+    assert env["OPENAI_BASE_URL"] == f"{run.loopback_url}/openai/v1"
+    assert env["ANTHROPIC_BASE_URL"] == f"{run.loopback_url}/anthropic"
+    assert env["OPENAI_API_KEY"] == env["ANTHROPIC_API_KEY"] == run.token
+    return run
 
 
 def chat(run: GatewayRun, body: dict[str, Any] | None = None, **kwargs: Any) -> requests.Response:
-    env = run.env(run.loopback_url)
-    return requests.post(f"{env['OPENAI_BASE_URL']}/chat/completions", timeout=30,
-                         headers={"Authorization": f"Bearer {env['OPENAI_API_KEY']}"},
+    """As the agent asks: at the gateway's OpenAI base URL, with the run's token."""
+    return requests.post(f"{run.loopback_url}/openai/v1/chat/completions", timeout=30,
+                         headers={"Authorization": f"Bearer {run.token}"},
                          json=body if body is not None else {"model": "gpt-4o", "messages": PROMPT},
                          **kwargs)
 
 
 def message(run: GatewayRun, stream: bool = False, model: str = "claude-sonnet-4-5") -> requests.Response:
-    env = run.env(run.loopback_url)
-    return requests.post(f"{env['ANTHROPIC_BASE_URL']}/v1/messages", timeout=30, stream=stream,
-                         headers={"x-api-key": env["ANTHROPIC_API_KEY"], "anthropic-version": "2023-06-01"},
+    return requests.post(f"{run.loopback_url}/anthropic/v1/messages", timeout=30, stream=stream,
+                         headers={"x-api-key": run.token, "anthropic-version": "2023-06-01"},
                          json={"model": model, "max_tokens": 100, "messages": PROMPT, "stream": stream})
 
 
@@ -233,6 +242,15 @@ def test_a_slow_provider_never_holds_a_run_past_its_time_limit(tmp_path: Path) -
     assert late.status_code == 504
 
 
+def test_the_time_limit_counts_from_the_agents_start_not_the_runs_opening(
+        gateway: Gateway, tmp_path: Path) -> None:
+    run = gateway.open_run("tiny#0", tmp_path / "llm.jsonl", 1.0, ("openai",))
+    time.sleep(1.2)  # an image being built before the agent starts
+    run.env("http://127.0.0.1:5001")
+    assert chat(run).status_code == 200
+    run.close()
+
+
 def test_parallel_runs_are_metered_apart(gateway: Gateway, llm: ScriptedLLM, tmp_path: Path) -> None:
     runs = [gateway.open_run(f"tiny#{i}", tmp_path / f"{i}.jsonl", 60, ("openai",)) for i in range(3)]
     threads = [threading.Thread(target=lambda r=r, n=n: [chat(r) for _ in range(n)])
@@ -385,6 +403,47 @@ def test_a_session_records_the_tokens_the_provider_reported(llm_bench: pytest.Py
         for path in run_dir.rglob("*"):
             if path.is_file():
                 assert REAL_OPENAI_KEY not in path.read_text(errors="replace"), path
+    # The audit command reads the group's logs: two runs, six requests, nothing flagged.
+    group = Path(records[0]["run_dir"]).parent.parent.parent
+    audited = subprocess.run([sys.executable, "-m", "pytest_mlebench", "audit", str(group), "--json"],
+                             capture_output=True, text=True, timeout=120)
+    assert audited.returncode == 0, audited.stderr
+    summary = json.loads(audited.stdout)
+    assert summary["models"] == {"gpt-4o": {"requests": 6, "prompt_tokens": 18, "completion_tokens": 30,
+                                            "refused": 0}}
+    assert summary["flagged"] == [] and all(r["answers_checked"] for r in summary["runs"])
+
+
+def test_audit_flags_kaggle_urls_and_private_answer_values(tmp_path: Path) -> None:
+    run_dir = tmp_path / "group" / "tiny" / "seed0"
+    run_dir.mkdir(parents=True)
+    answers = tmp_path / "answers.csv"
+    answers.write_text("id,y,label\nr1,0.8734521,cat\nr2,0.1250001,cat\nr3,0.5,dog\n")
+    (run_dir / "run.json").write_text(json.dumps(
+        {"audit": {"answers_path": str(answers), "answer_columns": ["y", "label"]}}))
+    lines = [
+        {"run": "tiny#0", "model": "gpt-4o", "usage": {"prompt": 7, "completion": 3},
+         "request": {"messages": [{"content": "fit a model on cat and dog"}]}},
+        {"run": "tiny#0", "model": "gpt-4o", "request": {"messages": [
+            {"content": "see https://www.kaggle.com/competitions/tiny/discussion/42 and r1 is 0.8734521"}]},
+         "usage": {"prompt": 9, "completion": 1}},
+        {"run": "tiny#0", "model": "claude-haiku-4-5", "refused": "budget", "request": {"model": "x"}},
+    ]
+    (run_dir / "llm.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    audited = subprocess.run([sys.executable, "-m", "pytest_mlebench", "audit", str(tmp_path / "group")],
+                             capture_output=True, text=True, timeout=120)
+    assert audited.returncode == 1, audited.stderr
+    out = audited.stdout
+    assert "1 audit logs, 3 requests, 16 prompt + 4 completion tokens" in out
+    assert "claude-haiku-4-5: 1 requests, 0 prompt + 0 completion tokens, 1 refused by the gateway" in out
+    flagged, = [line for line in out.splitlines() if line.startswith("FLAGGED")]
+    assert "llm.jsonl:2 (tiny#0, gpt-4o)" in flagged
+    assert "Kaggle URL https://www.kaggle.com/competitions/tiny/discussion/42" in flagged
+    # 0.8734521 is one row's answer; "cat" repeats and "0.5" is too short to tell anything.
+    assert "private answer value '0.8734521'" in flagged and "'cat'" not in flagged
+    missing = subprocess.run([sys.executable, "-m", "pytest_mlebench", "audit", str(tmp_path / "none")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "no llm.jsonl" in missing.stderr
 
 
 def test_a_budget_of_1000_tokens_stops_the_run(llm_bench: pytest.Pytester,
@@ -419,3 +478,97 @@ def test_an_agent_may_not_take_a_key_the_gateway_sets(llm_bench: pytest.Pytester
     result = llm_bench.runpytest("--agent=talker")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*env_from_host names *OPENAI_API_KEY*, which the LLM gateway sets*"])
+
+
+# -- docker: network none, the gateway the only door, the real key nowhere inside -----------------
+
+SNOOPER = textwrap.dedent('''\
+    """Talks to both providers through the gateway, then looks for the real key everywhere it can read."""
+    import json, os, pathlib, urllib.error, urllib.request
+
+    def post(url, body, headers):
+        request = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", **headers})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    ask = [{"role": "user", "content": "hello there"}]
+    statuses = [
+        post(os.environ["OPENAI_BASE_URL"] + "/chat/completions", {"model": "gpt-4o", "messages": ask},
+             {"Authorization": "Bearer " + os.environ["OPENAI_API_KEY"]}),
+        post(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages",
+             {"model": "claude-haiku-4-5", "max_tokens": 50, "messages": ask},
+             {"x-api-key": os.environ["ANTHROPIC_API_KEY"], "anthropic-version": "2023-06-01"}),
+    ]
+    try:  # and the internet, directly: there is none
+        urllib.request.urlopen("https://www.kaggle.com", timeout=5)
+        internet = True
+    except OSError:
+        internet = False
+    # The needle arrives reversed, so that it is in no file or environment in the form looked for.
+    needles = [n[::-1].encode() for n in os.environ["NEEDLES_REVERSED"].split(",")]
+    hits = []
+    places = [p for root in ("/home", "/opt/mlebench", "/run", "/tmp", "/etc", "/var")
+              for p in pathlib.Path(root).rglob("*")]
+    places += [p for p in pathlib.Path("/proc").glob("[0-9]*/environ")]
+    places += [p for p in pathlib.Path("/proc").glob("[0-9]*/cmdline")]
+    for path in places:
+        try:
+            if path.is_file() and not path.is_symlink():
+                data = path.read_bytes()[:4_000_000]
+                hits += [str(path) for n in needles if n in data]
+        except OSError:
+            pass
+    result = {"statuses": statuses, "internet": internet, "searched": len(places), "hits": hits,
+              "env": dict(os.environ)}
+    pathlib.Path(os.environ["LOGS_DIR"], "snoop.json").write_text(json.dumps(result))
+    print("snooped", len(places), "places")
+''')
+
+
+@pytest.mark.docker
+def test_in_a_container_the_gateway_is_the_only_door_and_the_key_is_nowhere(
+        bench: pytest.Pytester, docker_base_image: str, session_label: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = bench.path / "agents" / "snooper"
+    folder.mkdir()
+    (folder / "agent.yaml").write_text("name: snooper\nstart: start.sh\nllm_providers: [openai, anthropic]\n"
+                                       "env_from_host: [NEEDLES_REVERSED]\n")
+    (folder / "snoop.py").write_text(SNOOPER)
+    (folder / "start.sh").write_text(
+        'set -euo pipefail\npython3 "$AGENT_DIR/snoop.py"\n'
+        'cp "$DATA_DIR/sample_submission.csv" "$SUBMISSION_DIR/submission.csv"\n')
+    with ScriptedLLM(["fine thanks"] * 2) as llm:
+        for name, value in host_env(llm).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("NEEDLES_REVERSED", f"{REAL_OPENAI_KEY[::-1]},{REAL_ANTHROPIC_KEY[::-1]}")
+        result = bench.runpytest("--agent=snooper", "--mlebench-runner=docker", "--competitions=tiny-auc",
+                                 "--mlebench-report=r.json", "--mlebench-keep-containers")
+    client = require_docker()
+    containers = client.api.containers(all=True, filters={"label": f"{SESSION_LABEL}={session_label}"})
+    try:
+        result.assert_outcomes(passed=1)
+        container, = containers
+        env = client.api.inspect_container(container["Id"])["Config"]["Env"]
+    finally:
+        for kept in containers:  # kept for the inspection above: ours to remove
+            client.api.remove_container(kept["Id"], force=True)
+    assert not any(REAL_OPENAI_KEY in v or REAL_ANTHROPIC_KEY in v for v in env)
+    record, = session_records(bench)
+    run_dir = Path(record["run_dir"])
+    snoop = json.loads((run_dir / "logs" / "snoop.json").read_text())
+    assert snoop["statuses"] == [200, 200] and snoop["internet"] is False
+    assert snoop["hits"] == [] and snoop["searched"] > 50
+    assert snoop["env"]["OPENAI_BASE_URL"] == "http://127.0.0.1:5001/openai/v1"
+    assert snoop["env"]["ANTHROPIC_API_KEY"] == snoop["env"]["OPENAI_API_KEY"] != REAL_OPENAI_KEY
+    assert record["agent_network"] == "none"
+    assert (record["llm_requests"], record["llm_prompt_tokens"], record["llm_completion_tokens"]) == (
+        2, llm.usage["prompt_tokens"], llm.usage["completion_tokens"])
+    assert [e["provider"] for e in audit(run_dir / "llm.jsonl")] == ["openai", "anthropic"]
+    for path in run_dir.rglob("*"):  # the agent's log, its outputs, the audit log, run.json
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert REAL_OPENAI_KEY not in text and REAL_ANTHROPIC_KEY not in text, path

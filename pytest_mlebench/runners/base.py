@@ -23,6 +23,8 @@ LOGS_SUBDIR = "logs"
 CODE_SUBDIR = "code"
 SUBMISSION_FILE = "submission.csv"
 AGENT_LOG = "agent.log"
+#: The LLM gateway's audit log of the run: every request and its answer, keys redacted.
+LLM_LOG = "llm.jsonl"
 
 
 @dataclass(frozen=True)

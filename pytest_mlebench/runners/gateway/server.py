@@ -121,10 +121,13 @@ class GatewayRun:
     run_id: str
     providers: tuple[str, ...]
     models: tuple[str, ...]
-    deadline: float
+    time_limit_s: float
     audit_path: Path
     meter: Meter
     token: str = field(default_factory=lambda: "mlebench-run-" + secrets.token_urlsafe(24))
+    #: When requests stop going upstream: the time limit from when the agent's environment
+    #: was made (its start; not from when the run was opened, which may precede an image build).
+    deadline: float = float("inf")
     _audit: IO[str] | None = None
     _sites: list[web.UnixSite] = field(default_factory=list)
 
@@ -134,7 +137,11 @@ class GatewayRun:
         return self.gateway.url
 
     def env(self, base_url: str) -> dict[str, str]:
-        """The agent's variables: each declared provider's base URL at ``base_url`` and the token."""
+        """The agent's variables: each declared provider's base URL at ``base_url`` and the token.
+
+        Asked by the runner as the agent is about to start: the run's time limit counts from here.
+        """
+        self.deadline = time.monotonic() + self.time_limit_s
         env = {}
         for name in self.providers:
             provider = PROVIDERS[name]
@@ -244,17 +251,19 @@ class Gateway:
     # -- runs --------------------------------------------------------------
     def open_run(self, run_id: str, audit_path: Path, time_limit_s: float, providers: tuple[str, ...],
                  budget: Budget | None = None, models: tuple[str, ...] = ()) -> GatewayRun:
-        """A run's door, valid until its ``close()``; requests never outlast ``time_limit_s`` from now."""
+        """A run's door, valid until its ``close()``; requests never outlast ``time_limit_s`` from the
+        agent's start (``GatewayRun.env``)."""
         unknown = set(providers) - set(PROVIDERS)
         if unknown:
             raise ValueError(f"unknown LLM providers {sorted(unknown)}; known: {', '.join(PROVIDERS)}")
-        run = GatewayRun(self, run_id, tuple(providers), tuple(models), time.monotonic() + time_limit_s,
-                         audit_path, Meter(budget or Budget()))
+        run = GatewayRun(self, run_id, tuple(providers), tuple(models), time_limit_s, audit_path,
+                         Meter(budget or Budget()))
         self.runs[run.token] = run
         return run
 
     def real_keys(self) -> list[str]:
-        return [key for p in PROVIDERS.values() if (key := self.environ.get(p.key_variable))]
+        """The host's keys, to redact (a value too short to be a key would only mangle the log)."""
+        return [key for p in PROVIDERS.values() if len(key := self.environ.get(p.key_variable) or "") >= 8]
 
     def upstream(self, provider: Provider) -> str:
         """The host's base URL for the provider when set, else the provider's public one."""
