@@ -31,7 +31,7 @@ from .runners.base import LLM_LOG, Runner, RunResult, RunSpec
 from .runners.leases import Leaser
 
 if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs
-    from .runners.gateway.server import Gateway
+    from .runners.gateway.server import Gateway, GatewayRun
 
 RUN_FILE = "run.json"
 #: run.json's record of how the run was made: what --mlebench-resume compares.
@@ -233,7 +233,7 @@ class Harness:
         write_atomically(finished, json.dumps(made, indent=1))
         return result
 
-    def open_llm(self, case: Case, run_dir: Path) -> Any:
+    def open_llm(self, case: Case, run_dir: Path) -> GatewayRun | None:
         """The run's door to the LLM gateway (started on first use), or None for an agent without
         providers."""
         if not self.agent.llm_providers:

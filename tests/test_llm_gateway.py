@@ -383,11 +383,17 @@ def test_a_session_records_the_tokens_the_provider_reported(llm_bench: pytest.Py
     with ScriptedLLM(["an answer of five words"] * 6) as llm:
         for name, value in host_env(llm).items():
             monkeypatch.setenv(name, value)
-        result = llm_bench.runpytest("--agent=talker", "--competitions=tiny-auc,tiny-auc-2",
-                                     "--mlebench-report=r.json", "--mlebench-llm-models=gpt-4o*")
+        # Two xdist workers: a gateway each, a meter per run, the totals on the controller.
+        result = llm_bench.runpytest_subprocess(
+            "--agent=talker", "--competitions=tiny-auc,tiny-auc-2", "-n", "2", "--mlebench-report=r.json",
+            "--mlebench-html=r.html", "--mlebench-llm-models=gpt-4o*", timeout=300)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*LLM gateway for openai: budget per run unlimited, models gpt-4o*; "
-                                 "host OPENAI_API_KEY set*", "*LLM: 6 requests, *, $0.0003*"])
+                                 "host OPENAI_API_KEY set*", "*LLM: 6 requests, 18 prompt + 30 completion "
+                                 "tokens, $0.000345 (no medal)*"])
+    assert "LLM: 6 requests, 18 prompt + 30 completion tokens" in (llm_bench.path / "r.html").read_text()
+    report = json.loads((llm_bench.path / "r.json").read_text())
+    assert report["llm"]["requests"] == 6 and report["llm"]["cost_usd"] == pytest.approx(0.000345)
     records = session_records(llm_bench)
     assert sum(r["llm_prompt_tokens"] for r in records) == llm.usage["prompt_tokens"] == 18
     assert sum(r["llm_completion_tokens"] for r in records) == llm.usage["completion_tokens"] == 30

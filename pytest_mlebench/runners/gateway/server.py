@@ -36,7 +36,7 @@ import aiohttp
 from aiohttp import web
 
 from ...catalog.registry import LLM_PROVIDERS
-from .metering import Budget, Meter, Price, StreamUsage, model_allowed, price_of, response_usage
+from .metering import Budget, Meter, Price, StreamUsage, Usage, model_allowed, price_of, response_usage
 
 T = TypeVar("T")
 
@@ -297,6 +297,8 @@ class _Exchange:
         #: Below the upstream's base URL; None when the tail is not under the agent's base URL.
         self.path: str | None = None
         self.started = time.monotonic()
+        #: The usage a streamed answer has carried so far (metered even if the stream breaks off).
+        self.stream_usage: StreamUsage | None = None
         self.entry: dict[str, Any] = {"time": time.time(), "provider": provider.name,
                                       "method": request.method, "path": "/" + self.tail}
 
@@ -370,6 +372,7 @@ class _Exchange:
             url += "?" + self.request.query_string
         assert self.gateway._client is not None
         response: web.StreamResponse | None = None
+        usage: Usage | None = None
         try:
             async with self.gateway._client.request(
                     self.request.method, url, data=raw if self.request.method == "POST" else None,
@@ -379,8 +382,9 @@ class _Exchange:
                 if upstream.content_type == "text/event-stream":
                     response = web.StreamResponse(status=upstream.status, headers=headers)
                     await response.prepare(self.request)
-                    usage = await self.relay_stream(upstream, response)
+                    await self.relay_stream(upstream, response)
                     await response.write_eof()
+                    usage = self.stream_usage.usage if self.stream_usage else None
                 else:
                     data = await upstream.read()
                     try:
@@ -390,20 +394,27 @@ class _Exchange:
                     self.entry["response"] = body
                     usage = response_usage(self.provider.name, body) if upstream.status < 400 else None
                     response = web.Response(status=upstream.status, body=data, headers=headers)
-        except TimeoutError:
-            message = (f"the {self.provider.name} API did not answer within {timeout_s:.0f}s"
-                       + (" (the run's time limit)" if timeout_s < self.gateway.request_timeout_s else ""))
-            return response if response is not None else self.refuse(504, message)
-        except aiohttp.ClientError as exc:
-            message = f"the {self.provider.name} API could not be reached: {type(exc).__name__}: {exc}"
-            return response if response is not None else self.refuse(502, message)
-        cost = self.run.meter.add(model or "", usage, price)
-        self.entry |= {"usage": dataclasses.asdict(usage) if usage else None, "cost_usd": cost}
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            if response is not None:  # a stream broke off (time limit, the agent hung up): what it used
+                self.entry["broken_off"] = f"{type(exc).__name__}: {exc}"
+                self.meter(model, self.stream_usage.usage if self.stream_usage else None, price)
+                return response
+            if isinstance(exc, TimeoutError):
+                limit = " (the run's time limit)" if timeout_s < self.gateway.request_timeout_s else ""
+                return self.refuse(504, f"the {self.provider.name} API did not answer within "
+                                        f"{timeout_s:.0f}s{limit}")
+            return self.refuse(502, f"the {self.provider.name} API could not be reached: "
+                                    f"{type(exc).__name__}: {exc}")
+        self.meter(model, usage, price)
         return response
 
-    async def relay_stream(self, upstream: aiohttp.ClientResponse, response: web.StreamResponse) -> Any:
-        """Pass the events on as they come; the usage they carried."""
-        usage = StreamUsage(self.provider.name)
+    def meter(self, model: str | None, usage: Usage | None, price: Price | None) -> None:
+        cost = self.run.meter.add(model or "", usage, price)
+        self.entry |= {"usage": dataclasses.asdict(usage) if usage else None, "cost_usd": cost}
+
+    async def relay_stream(self, upstream: aiohttp.ClientResponse, response: web.StreamResponse) -> None:
+        """Pass the events on as they come, gathering the usage they carry."""
+        usage = self.stream_usage = StreamUsage(self.provider.name)
         events = bytearray()
         try:
             async for chunk in upstream.content.iter_any():
@@ -413,7 +424,6 @@ class _Exchange:
         finally:
             self.entry["stream"] = True
             self.entry["response"] = events.decode("utf-8", "replace")
-        return usage.usage
 
     def log(self) -> None:
         self.entry["duration_s"] = round(time.monotonic() - self.started, 3)
