@@ -278,7 +278,7 @@ class _Run:
 
     @property
     def network(self) -> str:
-        """The container's network as the engine names it."""
+        """The container's network as the engine names it ("bridge" is the engine's default)."""
         spec = self.spec
         return (spec.network_mode or "bridge") if spec.agent.network else "none"
 
@@ -304,7 +304,7 @@ class _Run:
             mounts.append(self.serve_harness_sockets())
         config: dict[str, Any] = {
             "mounts": mounts,
-            "network_mode": spec.network_mode if spec.agent.network else "none",
+            "network_mode": self.network,
             "cap_drop": ["ALL"],
             "security_opt": ["no-new-privileges"],
             "pids_limit": spec.pids_limit,
