@@ -1,5 +1,6 @@
 """``python -m pytest_mlebench`` (also the ``pytest-mlebench`` command): the stages of a
-session run by hand (prepare, grade, list), and tools for reports (compare)."""
+session run by hand (prepare, grade, list), and tools for reports (compare) and for the
+LLM gateway's audit logs (audit)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,14 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true", help="print the comparison as JSON")
     cmd.add_argument("--html", type=Path, metavar="OUT",
                      help="also write the HTML report with both agents on each competition's panel")
+    cmd = commands.add_parser(
+        "audit", help="what agents said to their LLM: models, tokens, leaks (from each run's llm.jsonl)",
+        description="Summarise the LLM gateway's audit logs (llm.jsonl) under RUN_DIR (a run, a run "
+                    "group or the runs folder): the models, the tokens, and every request containing a "
+                    "Kaggle URL or a value of the competition's private answers. Exit status: 0 nothing "
+                    "flagged, 1 some request flagged, 2 no audit log under RUN_DIR.")
+    cmd.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
     return main
 
 
@@ -84,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                              args.variant, args.mlebench_repo, args.kaggle_leaderboards, args.json)
         if args.command == "list":
             return cli.list_catalog(args.split, args.json)
+        if args.command == "audit":
+            return cli.audit(args.run_dir, args.json)
     except RegistryError as exc:
         print(f"pytest-mlebench: error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""``pytest-mlebench prepare | grade | list``: the session's own stages, outside a session.
+"""``pytest-mlebench prepare | grade | list | audit``: the session's own stages, outside a session.
 
 Each command calls the code a session runs (the registry filled through the same
 hooks, DataStore, the competition's grader, the leaderboard lookup and the record),
@@ -160,3 +160,15 @@ def list_catalog(split: str | None, as_json: bool) -> int:
     # Off a terminal (a pipe, a CI log) rows are not cut to 80 columns.
     Console(width=None if sys.stdout.isatty() else 200).print(table)
     return 0
+
+
+def audit(run_dir: Path, as_json: bool) -> int:
+    """Summarise the audit logs under ``run_dir``; exit 1 when a request is flagged."""
+    from .reporting import audit as audit_logs
+
+    if not run_dir.exists() or not audit_logs.find_logs(run_dir):
+        _err().print(f"no {audit_logs.LLM_LOG} at or under {run_dir}", markup=False, highlight=False)
+        return 2
+    summary = audit_logs.summarise(run_dir)
+    print(json.dumps(summary, indent=1) if as_json else audit_logs.render(summary))
+    return 1 if summary["flagged"] else 0

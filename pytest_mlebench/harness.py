@@ -6,13 +6,14 @@ the controller and on every xdist worker.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .catalog.registry import Agent, Competition, Registry
@@ -24,11 +25,15 @@ from .grading.grader import AnswersChanged, Grader
 from .grading.record import as_text, new_record
 from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
-from .options import Limits, Paths, Selection
+from .options import LLM, Limits, Paths, Selection
 from .provenance import agent_commit, gpu_model, host_cpus
-from .runners.base import Runner, RunResult, RunSpec
+from .reporting.audit import AUDIT_KEY
+from .runners.base import LLM_LOG, Runner, RunResult, RunSpec
 from .runners.endpoint import upload_cap
 from .runners.leases import Leaser
+
+if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs
+    from .runners.gateway.server import Gateway, GatewayRun
 
 RUN_FILE = "run.json"
 #: run.json's record of how the run was made: what --mlebench-resume compares.
@@ -107,7 +112,8 @@ class Harness:
     def __init__(self, selection: Selection, limits: Limits, paths: Paths, registry: Registry, agent: Agent,
                  competition_ids: list[str], runner: Runner, run_group: str,
                  store: DataStore, leaser: Leaser, resume: bool = False,
-                 variants: dict[str, str] | None = None, resume_anyway: bool = False) -> None:
+                 variants: dict[str, str] | None = None, resume_anyway: bool = False,
+                 llm: LLM | None = None) -> None:
         self.selection = selection
         self.limits = limits
         self.paths = paths
@@ -131,6 +137,9 @@ class Harness:
         self._made_with: dict[Path, dict[str, Any]] = {}
         #: Run directory -> attempts made in this session.
         self._attempts: dict[Path, int] = {}
+        #: The gateway's budgets, allow-list and prices.
+        self.llm = llm or LLM(None, None, (), None)
+        self._gateway: Gateway | None = None
 
     @property
     def excluded(self) -> list[str]:
@@ -211,6 +220,7 @@ class Harness:
         check = self._prepared(case.competition)[0].check
         extra_env = {k: os.environ[k] for k in self.agent.env_from_host if k in os.environ}
         with self.leaser.lease() as leased:
+            llm = self.open_llm(case, run_dir)
             run_spec = RunSpec(
                 competition_id=case.competition.id, agent=self.agent,
                 public_dir=prepared.public, run_dir=run_dir,
@@ -218,11 +228,48 @@ class Harness:
                 instructions=instructions_text(), extra_env=extra_env, validation_check=check,
                 validation_max_bytes=upload_cap(prepared.answers_path.stat().st_size),
                 cpus=self.limits.cpus_per_run,
-                gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())),
+                gpus=tuple(leased.get("gpu", ())), cpuset=tuple(leased.get("cpu", ())), llm=llm,
             )
-            result = self.runner.run(run_spec)
-        write_atomically(finished, json.dumps({**result.to_dict(), SETTINGS: settings}, indent=1))
+            try:
+                result = self.runner.run(run_spec)
+            finally:
+                meter = llm.close() if llm is not None else None
+            if meter is not None:
+                result = dataclasses.replace(result, llm=meter.record_fields())
+        made = {**result.to_dict(), SETTINGS: settings}
+        if llm is not None:  # what `pytest-mlebench audit` looks for in the run's requests
+            made[AUDIT_KEY] = {"answers_path": str(prepared.answers_path),
+                               "answer_columns": list(case.competition.grading_spec().target_columns)}
+        write_atomically(finished, json.dumps(made, indent=1))
         return result
+
+    def open_llm(self, case: Case, run_dir: Path) -> GatewayRun | None:
+        """The run's door to the LLM gateway (started on first use), or None for an agent without
+        providers."""
+        if not self.agent.llm_providers:
+            return None
+        from .runners.gateway.metering import Budget
+
+        return self.gateway.open_run(
+            f"{case.competition.id}#{case.seed}", run_dir / LLM_LOG, self.limits.time_limit,
+            self.agent.llm_providers, Budget(self.llm.llm_budget_usd, self.llm.llm_budget_tokens),
+            self.llm.llm_models)
+
+    @property
+    def gateway(self) -> Gateway:
+        """This process's LLM gateway: one for all its runs, started when the first run needs it."""
+        if self._gateway is None:
+            from .runners.gateway.metering import price_table
+            from .runners.gateway.server import Gateway
+
+            self._gateway = Gateway(price_table(self.llm.llm_prices)).start()
+        return self._gateway
+
+    def close(self) -> None:
+        """End what the session started for its runs (the LLM gateway)."""
+        if self._gateway is not None:
+            self._gateway.close()
+            self._gateway = None
 
     def grade(self, case: Case, prepared: PreparedCompetition, result: RunResult) -> dict[str, Any]:
         """The report record of one run: MLE-bench's fields and ours."""
@@ -240,6 +287,8 @@ class Harness:
             agent_commit=made["agent_commit"], image_digest=result.image_digest,
             cpus_per_run=made["cpus_per_run"], memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
+            agent_network=result.network, llm_providers=",".join(self.agent.llm_providers) or None,
+            **(result.llm or {}),
         )
 
     @functools.cached_property

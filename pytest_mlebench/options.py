@@ -4,7 +4,8 @@ An option is a field of a frozen dataclass: its flag, ini key, help, default and
 parser are declared together (``option(...)``), as pytest-timeout does. Each
 group goes to the stage that reads it: Selection (what runs), Limits (each run's
 limits and leases), Paths (where data, leaderboards and runs come from and go),
-Gates (what turns a session red), Outputs (reports, resume).
+Gates (what turns a session red), Outputs (reports, resume), LLM (the gateway's
+budgets, allow-list and prices).
 
 Flags are ``--mlebench-<name>`` (``--agent`` and ``--competitions`` stay bare), so
 none collides with another plugin's; every option is also the ini key
@@ -201,6 +202,18 @@ def fail_under(text: str, flag: str) -> dict[str, float]:
     return bounds
 
 
+def positive_number(text: str, flag: str) -> float:
+    value = number(text, flag)
+    if value <= 0:
+        raise pytest.UsageError(f"{flag}: {text.strip()!r} is not a positive number")
+    return value
+
+
+def glob_list(text: str, flag: str) -> tuple[str, ...]:
+    """'gpt-4o,claude-*' -> ('gpt-4o', 'claude-*')."""
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_cache_dir("pytest-mlebench")) / "data"
 
@@ -365,7 +378,26 @@ class Outputs:
                                "failures, instead of counting complete seeds only", is_flag=True)
 
 
-GROUPS = (Selection, Limits, Paths, Gates, Outputs)
+@dataclass(frozen=True)
+class LLM:
+    """The LLM gateway's limits per run (agents whose agent.yaml names llm_providers)."""
+
+    llm_budget_usd: float | None = option(
+        "each run's LLM budget in US dollars, priced from the price table; once spent, the gateway "
+        "answers 429 in the provider's error shape (default: not limited)", metavar="X",
+        parse=positive_number)
+    llm_budget_tokens: int | None = option(
+        "each run's LLM budget in tokens (prompt and completion, from the providers' usage fields); "
+        "once spent, the gateway answers 429 (default: not limited)", metavar="N", parse=count(1))
+    llm_models: tuple[str, ...] = option(
+        "the models agents may ask for, a comma list of globs, e.g. gpt-4o,claude-* (default: any)",
+        metavar="GLOBS", parse=glob_list, fallback=lambda config: ())
+    llm_prices: Path | None = option(
+        "a CSV price table (model,prompt,cached,completion in USD per million tokens) whose rows "
+        "replace or add to the shipped one", metavar="FILE", parse=path)
+
+
+GROUPS = (Selection, Limits, Paths, Gates, Outputs, LLM)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -383,6 +415,7 @@ class Settings:
     paths: Paths
     gates: Gates
     outputs: Outputs
+    llm: LLM
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings | None:
@@ -390,4 +423,4 @@ class Settings:
         if not (config.getoption("mlebench_agent", default=None) or config.getini("mlebench_agent")):
             return None
         return cls(resolve(config, Selection), resolve(config, Limits), resolve(config, Paths),
-                   resolve(config, Gates), resolve(config, Outputs))
+                   resolve(config, Gates), resolve(config, Outputs), resolve(config, LLM))

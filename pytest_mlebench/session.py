@@ -71,6 +71,13 @@ def start(config: pytest.Config, settings: Settings) -> None:
                                             registry, agent)
     except RegistryError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if agent.llm_providers:
+        from .runners.gateway.metering import PriceTableError, price_table
+
+        try:
+            price_table(settings.llm.llm_prices)
+        except PriceTableError as exc:
+            raise pytest.UsageError(f"--mlebench-llm-prices: {exc}") from None
     try:
         gates = SessionGates.from_options(settings.gates, set(competition_ids))
         leaser = Leaser(settings.limits.lease_dir or default_lease_dir(), device_pools(settings.limits))
@@ -86,7 +93,7 @@ def start(config: pytest.Config, settings: Settings) -> None:
     store = DataStore(paths.data_dir, raw_source=raw)
     harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
                       run_group, store, leaser, resume=bool(resume), variants=variants,
-                      resume_anyway=settings.outputs.resume_anyway)
+                      resume_anyway=settings.outputs.resume_anyway, llm=settings.llm)
     differences = harness.resume_differences() if resume and not workerinput else {}
     if differences and not settings.outputs.resume_anyway:
         raise pytest.UsageError(
@@ -296,7 +303,21 @@ class MlebenchSession:
             f"plugin {__version__}",
             *([f"mlebench: excluded for known issues: {', '.join(h.excluded)} (the denominator changes)"]
               if h.excluded else []),
+            *([self.llm_header()] if h.agent.llm_providers else []),
         ]
+
+    def llm_header(self) -> str:
+        """What the gateway will allow each run, and which real keys the host has for it."""
+        from .catalog.registry import LLM_PROVIDERS
+
+        llm = self.harness.llm
+        budget = [f"${llm.llm_budget_usd:g}" if llm.llm_budget_usd else "",
+                  f"{llm.llm_budget_tokens} tokens" if llm.llm_budget_tokens else ""]
+        keys = [f"{key} {'set' if os.environ.get(key) else 'not set'}"
+                for key, _base in (LLM_PROVIDERS[p] for p in self.harness.agent.llm_providers)]
+        return (f"mlebench: LLM gateway for {', '.join(self.harness.agent.llm_providers)}: budget per run "
+                f"{' and '.join(filter(None, budget)) or 'unlimited'}, models "
+                f"{', '.join(llm.llm_models) or 'any'}; host {', '.join(keys)}")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "mlebench_case" in metafunc.fixturenames:
@@ -390,6 +411,9 @@ class MlebenchSession:
 
             write_html(self.html_page, [(f"{report['agent']} v{report['agent_version']}", report)],
                        graded_leaderboards(self.harness, report["competition_reports"]))
+
+    def pytest_unconfigure(self) -> None:
+        self.harness.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.collector is None or not self.collector.records:

@@ -1,16 +1,18 @@
 """The aide agent, end to end: real AIDE (aideml) against a scripted LLM on loopback.
 
-AIDE's requests go to tests/llm_server.py, a real OpenAI-compatible server whose
-answers are scripts a Kaggle grandmaster might write; AIDE runs them, asks for a
-review of each, and the agent must hand over the submission of the best one. The
-local runner needs aideml in the Python running pytest (skipped, saying so,
-without it); the docker runner builds the aide image and always has it.
+AIDE's requests go through the harness's LLM gateway to tests/llm_server.py, a real
+server speaking OpenAI's protocols, whose answers are scripts a Kaggle grandmaster
+might write; AIDE runs them, asks for a review of each, and the agent must hand over
+the submission of the best one. In the docker runner the container has network none:
+the gateway's relay is its only door out. The local runner needs aideml in the Python
+running pytest (skipped, saying so, without it); the docker runner builds the aide
+image and always has it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, score
 from pytest_mlebench.runners.base import Runner, RunResult, RunSpec
 from pytest_mlebench.runners.docker.runner import DockerRunner
+from pytest_mlebench.runners.gateway.metering import price_table
+from pytest_mlebench.runners.gateway.server import Gateway, GatewayRun
 from pytest_mlebench.runners.local import LocalRunner
 
 AIDE_DIR = Path(resources.files("pytest_mlebench")) / "agents" / "aide"
@@ -107,8 +111,7 @@ def runner(request: pytest.FixtureRequest) -> Runner:
     if request.param == "local":
         pytest.importorskip("aide", reason="aideml is not installed in the Python running pytest")
         return LocalRunner()
-    # The scripted LLM listens on the host's loopback: the container shares the host's network.
-    docker = DockerRunner(network_mode="host")
+    docker = DockerRunner()
     reason = docker.available()
     if reason:
         pytest.skip(reason)
@@ -116,35 +119,71 @@ def runner(request: pytest.FixtureRequest) -> Runner:
 
 
 @pytest.fixture
+def gateway() -> Iterator[Callable[[ScriptedLLM], Gateway]]:
+    """The harness's LLM gateway, with the scripted LLM as the host's provider (its URL and key)."""
+    started: list[Gateway] = []
+
+    def start(llm: ScriptedLLM) -> Gateway:
+        started.append(Gateway(price_table(), environ={"OPENAI_BASE_URL": llm.base_url,
+                                                       "OPENAI_API_KEY": API_KEY}).start())
+        return started[-1]
+
+    yield start
+    for gw in started:
+        gw.close()
+
+
+@pytest.fixture
 def run_aide(runner: Runner, competition: tuple[Path, pd.DataFrame], tmp_path: Path
              ) -> Callable[..., RunResult]:
-    """Run the aide agent on the tiny competition with the given environment."""
+    """Run the aide agent on the tiny competition with the given environment (and LLM door)."""
 
-    def run(env: dict[str, str], time_limit: float = 600) -> RunResult:
+    def run(env: dict[str, str], time_limit: float = 600, llm: GatewayRun | None = None) -> RunResult:
         spec = RunSpec(
             competition_id="tiny-separation", agent=Agent.from_folder(AIDE_DIR),
             public_dir=competition[0], run_dir=tmp_path / "run", time_limit=time_limit, seed=1,
             instructions=(Path(resources.files("pytest_mlebench")) / "instructions.txt").read_text(),
-            extra_env=env,
+            extra_env=env, llm=llm,
         )
-        return runner.run(spec)
+        try:
+            return runner.run(spec)
+        finally:
+            if llm is not None:
+                llm.close()
 
     return run
 
 
-def scripted_env(llm: ScriptedLLM, steps: int, **extra: str) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": API_KEY, "AIDE_STEPS": str(steps),
-            "AIDE_CODE_MODEL": "scripted-coder", "AIDE_FEEDBACK_MODEL": "scripted-reviewer", **extra}
+def door(gateway: Gateway, tmp_path: Path, time_limit: float = 600) -> GatewayRun:
+    return gateway.open_run("tiny-separation#1", tmp_path / "run" / "llm.jsonl", time_limit, ("openai",))
+
+
+def steps_env(steps: int, coder: str = "scripted-coder", reviewer: str = "scripted-reviewer",
+              **extra: str) -> dict[str, str]:
+    return {"AIDE_STEPS": str(steps), "AIDE_CODE_MODEL": coder, "AIDE_FEEDBACK_MODEL": reviewer, **extra}
 
 
 def test_hands_over_the_best_scripts_submission(run_aide: Callable[..., RunResult],
+                                                 gateway: Callable[[ScriptedLLM], Gateway], tmp_path: Path,
                                                  competition: tuple[Path, pd.DataFrame]) -> None:
     script = [LOGISTIC, review(0.9), CONSTANT, review(0.5)]
     with ScriptedLLM(script, api_key=API_KEY) as llm:
-        result = run_aide(scripted_env(llm, steps=2))
+        llm_door = door(gateway(llm), tmp_path)
+        # OpenAI's own model names: AIDE sends them to OpenAI's responses API, which must be the gateway.
+        result = run_aide(steps_env(2, coder="gpt-4.1", reviewer="o4-mini"), llm=llm_door)
     log = result.log_tail(20000)
     assert (result.exit_code, result.timed_out) == (0, False), log
     assert llm.errors == [] and llm.remaining == 0, log
+    assert result.network == ("none" if result.runner == "docker" else "host")
+    # Every exchange went through the gateway, and its meter equals the provider's usage fields.
+    meter = llm_door.meter
+    assert meter.requests == 4 and len(llm.requests) == 4
+    assert (meter.prompt_tokens, meter.completion_tokens) == (llm.usage["prompt_tokens"],
+                                                              llm.usage["completion_tokens"])
+    assert meter.record_fields()["llm_cost_usd"] > 0
+    exchanges = [json.loads(line) for line in (tmp_path / "run" / "llm.jsonl").read_text().splitlines()]
+    assert [e["path"] for e in exchanges] == ["/v1/responses"] * 4
+    assert all(h["Authorization"] == f"Bearer {API_KEY}" for h in llm.headers)
 
     # The best script's submission, not the last one written, and it grades.
     assert result.submission_path is not None, log
@@ -156,22 +195,25 @@ def test_hands_over_the_best_scripts_submission(run_aide: Callable[..., RunResul
     assert len(json.loads(journal.read_text())["nodes"]) == 2
 
     # What AIDE asked: code from the coder; a forced review call from the reviewer.
-    assert [r["model"] for r in llm.requests] == ["scripted-coder", "scripted-reviewer"] * 2
-    first_prompt = llm.requests[0]["messages"][0]["content"]
+    assert [r["model"] for r in llm.requests] == ["gpt-4.1", "o4-mini"] * 2
+    first_prompt = llm.requests[0]["input"][0]["content"][0]["text"]
     assert "Submissions are scored by the area under the ROC curve" in first_prompt
     assert "You are taking part in a machine-learning benchmark" in first_prompt
     assert "./working/submission.csv" in first_prompt
     for request in llm.requests[1::2]:
-        assert [t["function"]["name"] for t in request["tools"]] == ["submit_review"]
-        assert request["tool_choice"] == {"type": "function", "function": {"name": "submit_review"}}
+        assert [t["name"] for t in request["tools"]] == ["submit_review"]
+        assert request["tool_choice"] == {"type": "function", "name": "submit_review"}
 
 
 def test_stops_before_the_time_limit_keeping_the_best_so_far(
-        run_aide: Callable[..., RunResult], competition: tuple[Path, pd.DataFrame]) -> None:
+        run_aide: Callable[..., RunResult], gateway: Callable[[ScriptedLLM], Gateway], tmp_path: Path,
+        competition: tuple[Path, pd.DataFrame]) -> None:
     # The limit leaves the first solution 70 s (budget = limit - 20 s) on a loaded machine,
     # where its container imports scikit-learn slowly; the sleeper then runs into the budget.
+    # Self-hosted model names: AIDE sends them to OPENAI_BASE_URL's chat completions.
     with ScriptedLLM([LOGISTIC, review(0.9), SLEEPER], api_key=API_KEY) as llm:
-        result = run_aide(scripted_env(llm, steps=5, AIDE_EXEC_TIMEOUT="600"), time_limit=90)
+        result = run_aide(steps_env(5, AIDE_EXEC_TIMEOUT="600"), time_limit=90,
+                          llm=door(gateway(llm), tmp_path, 90))
     log = result.log_tail(20000)
     assert (result.exit_code, result.timed_out) == (0, False), log
     assert result.runtime_s < 90

@@ -344,7 +344,7 @@ def test_validation_answers_from_inside_without_network(
     runner = make_runner()
     result = runner.run(make_spec(tmp_path, probe, public, "validate.sh", validation_check=check))
     log = log_of(result)
-    assert not probe.network
+    assert not probe.network and result.network == "none"
     assert '{"valid": false, "reason": "expected the columns id,target"}\nfirst=1' in log, log
     assert '{"valid": true, "reason": null}\nsecond=0' in log, log
     assert checked == ["id,prediction\n1,0.5\n", "id,target\n1,0.5\n"]
@@ -363,11 +363,13 @@ def test_networked_agent_on_host_network_still_validates(
     except OSError:
         blocker = None
     try:
-        log = log_of(runner.run(spec))
+        result = runner.run(spec)
     finally:
         if blocker is not None:
             blocker.close()
+    log = log_of(result)
     assert "first=1" in log and "second=0" in log, log
+    assert result.network == "host"  # the record's agent_network says the agent had the host's network
 
 
 # -- outputs are copied safely -----------------------------------------------------

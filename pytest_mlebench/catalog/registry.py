@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # grading loads pandas: imported when a grader is asked for
     from ..grading.validate import GradingSpec
 
 LEADERBOARD_SOURCES = ("kaggle", "mlebench", "shipped", "generated", "none")
+#: The providers the LLM gateway serves -> the variables it sets in the agent's environment
+#: (runners/gateway/server.py serves them).
+LLM_PROVIDERS = {"openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
+                 "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")}
 
 
 class RegistryError(ValueError):
@@ -82,8 +86,11 @@ class Agent:
     env_from_host: tuple[str, ...] = ()
     #: Fixed variables the agent always gets.
     env: Mapping[str, str] = field(default_factory=dict)
-    #: Whether the agent's container needs a network (docker runner).
+    #: Whether the agent's container needs the internet (docker runner); LLM agents name
+    #: ``llm_providers`` instead and keep no network.
     network: bool = False
+    #: LLM providers the agent may reach through the harness's gateway (openai, anthropic).
+    llm_providers: tuple[str, ...] = ()
     #: Dockerfile of the agent's image, relative to ``path`` (docker runner).
     dockerfile: str = "Dockerfile"
 
@@ -93,6 +100,15 @@ class Agent:
         name = data.pop("name", path.name)
         env = {str(k): str(v) for k, v in (data.pop("env", None) or {}).items()}
         env_from_host = tuple(data.pop("env_from_host", None) or ())
+        llm_providers = tuple(str(p) for p in data.pop("llm_providers", None) or ())
+        unknown = sorted(set(llm_providers) - set(LLM_PROVIDERS))
+        if unknown:
+            raise RegistryError(f"{path / 'agent.yaml'}: llm_providers {unknown} unknown; the gateway "
+                                f"serves {', '.join(LLM_PROVIDERS)}")
+        given = sorted(set(env_from_host) & {v for p in llm_providers for v in LLM_PROVIDERS[p]})
+        if given:
+            raise RegistryError(f"{path / 'agent.yaml'}: env_from_host names {given}, which the LLM "
+                                "gateway sets for the agent (its real keys never enter the agent's world)")
         known = {"version", "description", "start", "network", "dockerfile"}
         extra = set(data) - known
         if extra:
@@ -100,7 +116,8 @@ class Agent:
         kwargs = {k: data[k] for k in known if k in data}
         if "version" in kwargs:
             kwargs["version"] = str(kwargs["version"])
-        agent = cls(name=name, path=path, env=env, env_from_host=env_from_host, **kwargs)
+        agent = cls(name=name, path=path, env=env, env_from_host=env_from_host,
+                    llm_providers=llm_providers, **kwargs)
         if not (path / agent.start).is_file():
             raise RegistryError(f"agent {name!r}: start script {path / agent.start} is missing")
         return agent

@@ -145,6 +145,20 @@ class Record:
     gpu_model: str | None = None
     host_cpus: int | None = None
     known_issues: str | None = None
+    #: The network the agent had: "none", a docker network ("bridge", "host"), or "host" for
+    #: the local runner (not isolated).
+    agent_network: str | None = None
+    # The LLM gateway's meter (None for agents without llm_providers).
+    llm_providers: str | None = None
+    llm_requests: int | None = None
+    llm_prompt_tokens: int | None = None
+    llm_completion_tokens: int | None = None
+    #: Of the prompt tokens, those the provider read from its cache (priced lower).
+    llm_cached_tokens: int | None = None
+    #: None when a model used has no price (named in ``llm_unpriced_models``): unknown, not 0.
+    llm_cost_usd: float | None = None
+    llm_unpriced_models: str | None = None
+    llm_budget_exhausted: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values in report order: what xdist, JSON and JUnit carry."""

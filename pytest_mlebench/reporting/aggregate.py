@@ -221,3 +221,26 @@ def _padding_note(padded: list[dict[str, Any]], n_seeds: int) -> str:
         return f"all {n_seeds} seeds complete: nothing padded"
     return (f"incomplete seeds padded: {len(padded)} missing attempts counted as failed (invalid, no medal): "
             f"{', '.join(attempt_id(r) for r in padded)}")
+
+
+def llm_totals(records: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """What the runs' LLM traffic came to (the gateway's meters), and its cost per medal; None
+    when no run went through the gateway. A cost is unknown (None) when any run's is."""
+    metered = [r for r in records if r.get("llm_requests") is not None]
+    if not metered:
+        return None
+    costs = [r.get("llm_cost_usd") for r in metered]
+    cost = None if any(c is None for c in costs) else round(sum(costs), 10)
+    medals = sum(bool(r.get("any_medal")) for r in metered)
+    return {
+        "runs": len(metered),
+        "requests": sum(r["llm_requests"] for r in metered),
+        "prompt_tokens": sum(r.get("llm_prompt_tokens") or 0 for r in metered),
+        "completion_tokens": sum(r.get("llm_completion_tokens") or 0 for r in metered),
+        "cost_usd": cost,
+        "unpriced_models": sorted({m for r in metered for m in (r.get("llm_unpriced_models") or "").split(",")
+                                   if m}),
+        "medals": medals,
+        "cost_per_medal_usd": round(cost / medals, 10) if cost is not None and medals else None,
+        "budget_exhausted_runs": sum(bool(r.get("llm_budget_exhausted")) for r in metered),
+    }

@@ -15,7 +15,7 @@ import pytest
 
 from ..grading.record import RECORD_FIELDS, attempt_id
 from ..grading.report import session_report
-from .aggregate import aggregate
+from .aggregate import aggregate, llm_totals
 
 #: The rates of the headline, as ``<field>_rate: {mean, sem}`` in the session report.
 HEADLINE_RATES = ("valid_submission", "above_median", "any_medal")
@@ -84,6 +84,7 @@ class ResultCollector:
         for field in HEADLINE_RATES:
             report[f"{field}_rate"] = {"mean": overall[field].mean, "sem": overall[field].sem}
         report["aggregate"] = agg.to_dict()
+        report["llm"] = llm_totals(records)
         report["errored_without_record"] = sorted(
             nodeid for nodeid, outcome in self.outcomes.items()
             if outcome == "error" and nodeid not in self.records)

@@ -34,6 +34,7 @@ from ..fsutil import write_atomically
 from ..grading.record import Level
 from ..leaderboards.format import LeaderboardError, load_leaderboard
 from .collector import record_of
+from .summary import llm_line
 
 #: Medal thresholds closer than this make a crowded leaderboard: MLE-bench rounds scores to
 #: 5 decimals, so a medal there hangs on the last digit (its known issue with the tabular
@@ -407,6 +408,8 @@ class Page:
                 f"{len({r.get('dataset_version') for r in recs})} dataset versions",
             ),
             ("known issues excluded", ", ".join(excluded) if excluded else "none"),
+            *([("LLM", llm_line(rep["llm"]) + f"; network {_distinct(recs, 'agent_network')}")]
+              if rep.get("llm") else []),
         ]
         cells = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
         return (

@@ -73,9 +73,24 @@ def totals_lines(report: Mapping[str, Any]) -> list[str]:
         f"{report['total_silver_medals']}, bronze {report['total_bronze_medals']}) "
         f"in {report['total_runs']} runs",
         *_split_lines(report.get("aggregate", {}).get("splits", {})),
+        *([llm_line(report["llm"])] if report.get("llm") else []),
         *_no_leaderboard_line(report["competition_reports"]),
         *report.get("aggregate", {}).get("notes", []),
     ]
+
+
+def llm_line(llm: Mapping[str, Any]) -> str:
+    """``LLM: 6 requests, 18 prompt + 30 completion tokens, $0.0003 ($0.0001 per medal)``."""
+    if llm["cost_usd"] is None:
+        cost = f"cost unknown (no price for {', '.join(llm['unpriced_models'])})"
+    else:
+        per_medal = (f"${llm['cost_per_medal_usd']:.4g} per medal" if llm["cost_per_medal_usd"] is not None
+                     else "no medal")
+        cost = f"${llm['cost_usd']:.4g} ({per_medal})"
+    exhausted = llm["budget_exhausted_runs"]
+    spent = f"; budget exhausted in {exhausted} runs" if exhausted else ""
+    return (f"LLM: {llm['requests']} requests, {llm['prompt_tokens']} prompt + {llm['completion_tokens']} "
+            f"completion tokens, {cost}{spent}")
 
 
 def _no_leaderboard_line(records: list[Mapping[str, Any]]) -> list[str]:

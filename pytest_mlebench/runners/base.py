@@ -23,6 +23,8 @@ LOGS_SUBDIR = "logs"
 CODE_SUBDIR = "code"
 SUBMISSION_FILE = "submission.csv"
 AGENT_LOG = "agent.log"
+#: The LLM gateway's audit log of the run: every request and its answer, keys redacted.
+LLM_LOG = "llm.jsonl"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,19 @@ class RunLimits:
 
 #: The per-run limits a RunSpec carries and its RunResult reports back as applied.
 LIMIT_FIELDS = ("cpus", "memory", "shm_size", "pids_limit", "network_mode", "gpus", "cpuset")
+
+
+class LLMAccess(Protocol):
+    """A run's door to the harness's LLM gateway (runners/gateway): how a runner shows it to the agent."""
+
+    #: The gateway on the host's loopback (the local runner's agent reaches it there).
+    loopback_url: str
+
+    def env(self, base_url: str) -> dict[str, str]:
+        """The agent's provider variables, for a gateway reached at ``base_url``."""
+
+    def serve_unix(self, path: Path) -> None:
+        """Serve the run on a Unix socket as well (relayed into a container without network)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,9 @@ class RunSpec:
     validation_check: Callable[[Path], str | None] | None = None
     #: The largest upload the endpoint reads (None: its default); refused unread past it.
     validation_max_bytes: int | None = None
+    #: The run's door to the LLM gateway, for agents that name llm_providers; its variables
+    #: override any of the same name (the agent never sees a real provider key).
+    llm: LLMAccess | None = None
 
     @property
     def submission_path(self) -> Path:
@@ -111,6 +129,10 @@ class RunResult:
     network_mode: str | None = None
     gpus: tuple[str, ...] = ()
     cpuset: tuple[str, ...] = ()
+    #: The network the agent actually had: "none", a docker network, or "host" (not isolated).
+    network: str | None = None
+    #: The gateway's meter of the run (the record's llm_* fields); None: no LLM providers.
+    llm: dict[str, Any] | None = None
 
     def log_tail(self, max_chars: int = 4000) -> str:
         """The end of the agent's log, for a failing test's report."""

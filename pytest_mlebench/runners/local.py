@@ -111,6 +111,8 @@ class LocalRunner:
         }
         env |= dict(spec.agent.env) | spec.extra_env | contract_env(spec, home, agent_dir, validation_url)
         env |= gpu_env(spec)
+        if spec.llm is not None:  # the gateway over loopback; its variables win over any of the agent's
+            env |= spec.llm.env(spec.llm.loopback_url)
         job = {
             "mode": "local", "argv": ["bash", str(agent_dir / spec.agent.start)], "cwd": str(home),
             "env": env, "cpus": list(spec.cpuset), "log": str(spec.log_path),
@@ -139,6 +141,7 @@ class LocalRunner:
             runtime_s=runtime,
             submission_path=submission if submission.is_file() else None,
             log_path=spec.log_path,
+            network="host",  # a child process shares the host's network: not isolated
             **spec.limits(),
         )
 

@@ -84,6 +84,15 @@ def llm_problems(models: Mapping[str, str], env: Mapping[str, str]) -> list[str]
     return problems
 
 
+def route_openai_models_to(base_url: str | None) -> None:
+    """Send gpt-*/o* models to ``base_url`` too: AIDE's OpenAI backend sends them to
+    api.openai.com whatever OPENAI_BASE_URL says, which would leave the gateway's door."""
+    if base_url:
+        from aide.backend import backend_openai
+
+        backend_openai.OPENAI_BASE_URL = base_url
+
+
 # -- keeping and publishing the best submission -----------------------------------
 
 def snapshot_path(snapshots: Path, code: str) -> Path:
@@ -132,6 +141,7 @@ def run_aide(argv: list[str], env: Mapping[str, str]) -> int:
         say(f"aideml cannot be imported by {sys.executable} ({exc}): pip install aideml, "
             "or the packages of requirements.txt beside this file")
         return 2
+    route_openai_models_to(env.get("OPENAI_BASE_URL"))
     problems = llm_problems({"code": env["AIDE_CODE_MODEL"], "feedback": env["AIDE_FEEDBACK_MODEL"]}, env)
     if problems:
         say("no LLM is configured for AIDE: " + "; ".join(problems) + ". Export the key in the "

@@ -1,4 +1,4 @@
-"""Inside the container: relay 127.0.0.1:PORT to the harness's validation Unix socket.
+"""Inside the container: relay 127.0.0.1:PORT to a harness Unix socket (validation, LLM gateway).
 
 Started by entrypoint.sh with ``forward.py SOCKET PORT``. It returns once the port
 is bound (the serving process lives on in the background), so the agent never

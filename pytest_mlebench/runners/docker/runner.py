@@ -11,7 +11,10 @@ for one, and limits on processes, memory, swap, CPU and shared memory.
 Validation with no network: the harness serves ValidationServer on a Unix
 socket in a host folder bind-mounted read-only at /run/mlebench, and the
 entrypoint starts a small relay inside on the port of VALIDATION_URL, so agents
-use ``VALIDATION_URL=http://127.0.0.1:5000/validate`` as any HTTP endpoint.
+use ``VALIDATION_URL=http://127.0.0.1:5000/validate`` as any HTTP endpoint. An
+agent with LLM providers reaches the harness's LLM gateway the same way: the run's
+socket beside validation's, relayed on port 5001, named by OPENAI_BASE_URL and
+ANTHROPIC_BASE_URL; its network stays none.
 (A Unix socket cannot cross into Docker Desktop's VM: there, validation needs a
 Linux engine.)
 
@@ -35,7 +38,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -87,6 +90,8 @@ FORWARD_PORT = 5000
 #: What VALIDATION_URL is inside every container that has a validation check (on the
 #: host's network, with ``network_mode="host"``, the port is a free one instead).
 VALIDATION_URL = f"http://127.0.0.1:{FORWARD_PORT}/validate"
+#: Where the relay to the LLM gateway listens inside the container (the base of OPENAI_BASE_URL...).
+LLM_PORT = 5001
 AGENT_USER = "1000:1000"
 _OUTPUTS = (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR)
 
@@ -260,7 +265,7 @@ class _Run:
             runner=DockerRunner.name, exit_code=self.exit_code, timed_out=self.timed_out,
             runtime_s=self.runtime_s, submission_path=submission if submission.is_file() else None,
             log_path=self.spec.log_path, harness_error=harness_error, image_digest=self.image_digest,
-            **self.spec.limits(),
+            network=self.network, **self.spec.limits(),
         )
 
     # -- the container's configuration -------------------------------------
@@ -268,10 +273,19 @@ class _Run:
         spec = self.spec
         url = None
         if spec.validation_check is not None:
-            url = VALIDATION_URL if not self.on_host_network() else _free_loopback_url()
+            url = VALIDATION_URL if not self.on_host_network() else f"{_free_loopback_url()}/validate"
         env = dict(spec.agent.env) | spec.extra_env | contract_env(spec, Path(HOME), Path(AGENT_DIR), url)
         env |= {"HOME": str(HOME), "PYTHONUNBUFFERED": "1"}
+        if spec.llm is not None:
+            env |= spec.llm.env(f"http://127.0.0.1:{LLM_PORT}" if not self.on_host_network()
+                                else _free_loopback_url())
         return env
+
+    @property
+    def network(self) -> str:
+        """The container's network as the engine names it ("bridge" is the engine's default)."""
+        spec = self.spec
+        return (spec.network_mode or "bridge") if spec.agent.network else "none"
 
     def on_host_network(self) -> bool:
         return self.spec.agent.network and self.spec.network_mode == "host"
@@ -292,11 +306,11 @@ class _Run:
     def host_config(self) -> dict[str, Any]:
         spec = self.spec
         mounts = [Mount(str(HOME / "data"), str(spec.public_dir.resolve()), type="bind", read_only=True)]
-        if spec.validation_check is not None:
-            mounts.append(self.serve_validation(spec.validation_check))
+        if spec.validation_check is not None or spec.llm is not None:
+            mounts.append(self.serve_harness_sockets())
         config: dict[str, Any] = {
             "mounts": mounts,
-            "network_mode": spec.network_mode if spec.agent.network else "none",
+            "network_mode": self.network,
             "cap_drop": ["ALL"],
             "security_opt": ["no-new-privileges"],
             "pids_limit": spec.pids_limit,
@@ -320,14 +334,19 @@ class _Run:
             )]
         return config
 
-    def serve_validation(self, check: Callable[[Path], str | None]) -> Mount:
-        """Start the run's endpoint on a socket in the workspace; the mount that shows it inside."""
+    def serve_harness_sockets(self) -> Mount:
+        """Serve the run's validation endpoint and LLM gateway on sockets in the workspace; the
+        mount that shows them inside (the entrypoint relays each one it finds)."""
+        spec = self.spec
         socket_dir = self.workspace / "validation"
         socket_dir.mkdir(mode=0o755)
-        server = ValidationServer(check, min_interval_s=self.runner.validation_interval_s,
-                                  max_bytes=self.spec.validation_max_bytes,
-                                  unix_socket=socket_dir / "validate.sock")
-        self.stack.enter_context(server)
+        if spec.validation_check is not None:
+            server = ValidationServer(spec.validation_check, min_interval_s=self.runner.validation_interval_s,
+                                      max_bytes=spec.validation_max_bytes,
+                                      unix_socket=socket_dir / "validate.sock")
+            self.stack.enter_context(server)
+        if spec.llm is not None:
+            spec.llm.serve_unix(socket_dir / "llm.sock")
         return Mount(str(SOCKET_DIR), str(socket_dir), type="bind", read_only=True)
 
     def harness_files(self) -> bytes:
@@ -431,11 +450,11 @@ def _mib(size: str) -> int:
 
 
 def _free_loopback_url() -> str:
-    """On the host's network the relay's port is shared with the host: take a free one."""
+    """On the host's network a relay's port is shared with the host: take a free one."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/validate"
+    return f"http://127.0.0.1:{port}"
 
 
 # -- safe extraction of an output folder ---------------------------------------
