@@ -38,7 +38,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from prepare_facebook_keywords import tree_rss_kb  # beside this script: the /proc sampler
+
+# Beside this script: the /proc sampler, and the child that times one preparation.
+from prepare_facebook_keywords import CHILD as PREPARE_CHILD
+from prepare_facebook_keywords import tree_rss_kb
 
 from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.prepare.tabular import DEFAULT_BLOCK_SIZE
@@ -52,20 +55,6 @@ GENERATE_CHUNK = 200_000
 #: Bytes of a row of Kaggle's file, on average.
 ROW_BYTES = 110
 PRICES = 10_000
-
-#: Run in the child: prints a JSON line with the figures of one preparation.
-PREPARE_CHILD = """
-import json, resource, sys, time
-from pathlib import Path
-raw, public, private, block_size = sys.argv[1:5]
-import numpy, pandas, pyarrow, sklearn.model_selection
-from pytest_mlebench.catalog.registry import Competition
-competition = Competition.from_folder(Path({competition!r}))
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
-competition.prepare_into(Path(raw), Path(public), Path(private), block_size=int(block_size))
-print(json.dumps({{"seconds": time.perf_counter() - start, "baseline_kb": baseline}}))
-"""
 
 #: Run in another child: grades the sample submission, prints seconds and ru_maxrss.
 GRADE_CHILD = """
