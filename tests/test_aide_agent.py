@@ -26,7 +26,7 @@ from pytest_mlebench.grading.metrics import get_metric
 from pytest_mlebench.grading.validate import GradingSpec, score
 from pytest_mlebench.runners.base import Runner, RunResult, RunSpec
 from pytest_mlebench.runners.docker.runner import DockerRunner
-from pytest_mlebench.runners.gateway.metering import price_table
+from pytest_mlebench.runners.gateway.metering import Budget, price_table
 from pytest_mlebench.runners.gateway.server import Gateway, GatewayRun
 from pytest_mlebench.runners.local import LocalRunner
 
@@ -220,6 +220,22 @@ def test_stops_before_the_time_limit_keeping_the_best_so_far(
     assert "stopping AIDE" in log
     assert result.submission_path is not None, log
     assert score(result.submission_path, competition[1], SPEC) > 0.8
+
+
+def test_a_spent_budget_ends_the_search_instead_of_retrying_to_the_time_limit(
+        run_aide: Callable[..., RunResult], gateway: Callable[[ScriptedLLM], Gateway],
+        tmp_path: Path) -> None:
+    """AIDE retries a 429 forever; the budget's 429 never clears, so the driver stops AIDE."""
+    with ScriptedLLM([LOGISTIC, review(0.9), CONSTANT, review(0.5)], api_key=API_KEY) as llm:
+        llm_door = gateway(llm).open_run("tiny-separation#1", tmp_path / "run" / "llm.jsonl", 600,
+                                         ("openai",), budget=Budget(tokens=1))
+        result = run_aide(steps_env(2), llm=llm_door)
+    log = result.log_tail(20000)
+    assert (result.exit_code, result.timed_out) == (0, False), log
+    assert "stopping AIDE: " in log and "budget" in log, log
+    assert result.runtime_s < 300, "no minute-long back-off to the time limit"
+    assert llm_door.meter.record_fields()["llm_budget_exhausted"]
+    assert len(llm.requests) == 1, "nothing past the spent budget reached the provider"
 
 
 def test_says_when_no_llm_is_configured(run_aide: Callable[..., RunResult]) -> None:

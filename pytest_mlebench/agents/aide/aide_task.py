@@ -95,6 +95,43 @@ def route_openai_models_to(base_url: str | None) -> None:
 
 # -- keeping and publishing the best submission -----------------------------------
 
+class BudgetSpent(Exception):
+    """The run's LLM budget is spent: no later request can be answered."""
+
+
+def stop_on_spent_budget() -> None:
+    """End AIDE's search once the gateway says the run's budget is spent.
+
+    AIDE retries every 429 forever (backoff, up to a minute apart), which would hold the
+    run until its time limit; the gateway's 429 for a spent budget never clears. Raised
+    through AIDE instead, it ends the search with the best submission already published.
+    """
+    import importlib
+
+    from aide.backend import utils
+
+    retry = utils.backoff_create
+
+    def create(create_fn: Any, retry_exceptions: Any, *args: Any, **kwargs: Any) -> Any:
+        def once(*a: Any, **k: Any) -> Any:
+            try:
+                return create_fn(*a, **k)
+            except Exception as exc:
+                if getattr(exc, "status_code", None) == 429 and "budget" in str(exc):
+                    raise BudgetSpent(str(exc)) from None
+                raise
+
+        return retry(once, retry_exceptions, *args, **kwargs)
+
+    for name in ("backend_openai", "backend_anthropic", "backend_gemini", "backend_openrouter"):
+        try:
+            module = importlib.import_module(f"aide.backend.{name}")
+        except ImportError:
+            continue
+        if getattr(module, "backoff_create", None) is retry:
+            module.backoff_create = create
+
+
 def snapshot_path(snapshots: Path, code: str) -> Path:
     return snapshots / f"{hashlib.sha256(code.encode()).hexdigest()[:20]}.csv"
 
@@ -142,6 +179,7 @@ def run_aide(argv: list[str], env: Mapping[str, str]) -> int:
             "or the packages of requirements.txt beside this file")
         return 2
     route_openai_models_to(env.get("OPENAI_BASE_URL"))
+    stop_on_spent_budget()
     problems = llm_problems({"code": env["AIDE_CODE_MODEL"], "feedback": env["AIDE_FEEDBACK_MODEL"]}, env)
     if problems:
         say("no LLM is configured for AIDE: " + "; ".join(problems) + ". Export the key in the "
@@ -173,7 +211,10 @@ def run_aide(argv: list[str], env: Mapping[str, str]) -> int:
     if env.get("SEED"):
         random.seed(int(env["SEED"]))  # AIDE's search policy draws from `random`
     sys.argv = ["aide", *argv]
-    aide.run.run()
+    try:
+        aide.run.run()
+    except BudgetSpent as exc:
+        say(f"stopping AIDE: {exc}")
     return 0
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The dummy agent: submit the sample submission unchanged (by MLE-bench's name for it, which
-# may be sampleSubmission.csv, sample_submission_null.csv or a zipped en_sample_submission_2.csv.zip).
+# may be sampleSubmission.csv, sample_submission_null.csv, a zipped en_sample_submission_2.csv.zip,
+# or randomPredictions.csv).
 set -euo pipefail
-sample=$(ls "$DATA_DIR" | grep -i -E '^([a-z]+_)?sample_?submission(_[a-z0-9]+)?\.csv(\.zip)?$' | head -n 1)
+sample=$(ls "$DATA_DIR" | grep -i -E '^(([a-z]+_)?sample_?submission(_[a-z0-9]+)?|randompredictions)\.csv(\.zip)?$' | head -n 1)
 echo "dummy agent: copying $DATA_DIR/$sample"
 case "$sample" in
   *.zip) python3 -c 'import sys, zipfile
