@@ -95,8 +95,9 @@ def route_openai_models_to(base_url: str | None) -> None:
 
 # -- keeping and publishing the best submission -----------------------------------
 
-class BudgetSpent(Exception):
-    """The run's LLM budget is spent: no later request can be answered."""
+class BudgetSpent(BaseException):
+    """The run's LLM budget is spent: no later request can be answered. A BaseException, as
+    KeyboardInterrupt is: AIDE's steps catch Exception and would try the next request."""
 
 
 def stop_on_spent_budget() -> None:
