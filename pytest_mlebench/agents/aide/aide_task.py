@@ -216,6 +216,11 @@ def run_aide(argv: list[str], env: Mapping[str, str]) -> int:
         aide.run.run()
     except BudgetSpent as exc:
         say(f"stopping AIDE: {exc}")
+        # AIDE's threads and its script's process would hold a normal exit; the best
+        # submission is already published.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 
