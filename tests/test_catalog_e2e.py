@@ -1,9 +1,7 @@
 """The catalog's competitions beyond lite and offline, end to end on synthetic data, as a user
 smoke-tests an agent on them: ``--competitions=<ids> --mlebench-synthetic`` under ``-n 2``, with
 the local runner and with the docker runner. Every run must end with a valid submission inside
-its time limit, never placed on a human leaderboard (the data is made up). The baseline agent
-runs with the local runner; the docker runner's session runs the dummy agent (the sample
-submitted as is), which checks every layout's mounts and copy-out in a fraction of the time."""
+its time limit, never placed on a human leaderboard (the data is made up)."""
 
 from __future__ import annotations
 
@@ -30,9 +28,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("catalog-data")
 
 
-def run_all(pytester: pytest.Pytester, data_dir: Path, runner: str, agent: str) -> list[dict]:
+def run_all(pytester: pytest.Pytester, data_dir: Path, runner: str) -> list[dict]:
     result = pytester.runpytest_subprocess(
-        f"--agent={agent}", f"--competitions={','.join(OTHERS)}", "--mlebench-synthetic",
+        "--agent=baseline", f"--competitions={','.join(OTHERS)}", "--mlebench-synthetic",
         f"--mlebench-runner={runner}", f"--mlebench-data-dir={data_dir}", "--mlebench-time-limit=60",
         "--mlebench-report=r.json", "-n", "2", timeout=1800)
     result.assert_outcomes(passed=len(OTHERS))
@@ -52,11 +50,11 @@ def test_the_catalog_has_competitions_beyond_lite_and_offline() -> None:
 
 def test_baseline_on_every_other_competition_with_the_local_runner(pytester: pytest.Pytester,
                                                                    data_dir: Path) -> None:
-    run_all(pytester, data_dir, "local", "baseline")
+    run_all(pytester, data_dir, "local")
 
 
 @pytest.mark.docker
-def test_the_sample_on_every_other_competition_with_the_docker_runner(
+def test_baseline_on_every_other_competition_with_the_docker_runner(
         pytester: pytest.Pytester, data_dir: Path, docker_base_image: str, session_label: str) -> None:
-    records = run_all(pytester, data_dir, "docker", "dummy")
+    records = run_all(pytester, data_dir, "docker")
     assert all(r["image_digest"] for r in records)
