@@ -118,12 +118,13 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(raw: Path, work: Path, block_size: int) -> dict[str, float]:
+def measure(raw: Path, work: Path, block_size: int, competition: Path = COMPETITION) -> dict[str, float]:
+    """Prepare ``competition`` from ``raw`` in a child; its time, and the peak RSS of its tree."""
     public, private = work / "public", work / "private"
     public.mkdir(parents=True)
     private.mkdir(parents=True)
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(competition=str(COMPETITION)), str(raw), str(public),
+        [sys.executable, "-c", CHILD.format(competition=str(competition)), str(raw), str(public),
          str(private), str(block_size)],
         stdout=subprocess.PIPE, text=True, cwd=ROOT)
     peak = {"kb": 0}

@@ -28,20 +28,17 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-# Beside this script: the /proc sampler, and the child that times one preparation.
-from prepare_facebook_keywords import CHILD as PREPARE_CHILD
-from prepare_facebook_keywords import tree_rss_kb
+# Beside this script: the child that times one preparation, and the /proc sampler around it.
+from prepare_facebook_keywords import measure
 
 from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.prepare.tabular import DEFAULT_BLOCK_SIZE
@@ -114,33 +111,6 @@ def generate(raw: Path, target_bytes: int) -> None:
         raise SystemExit(f"writing {raw} failed (exit code {writer.exitcode})")
 
 
-def measure_prepare(raw: Path, work: Path, block_size: int) -> dict[str, float]:
-    public, private = work / "public", work / "private"
-    public.mkdir(parents=True)
-    private.mkdir(parents=True)
-    child = subprocess.Popen(
-        [sys.executable, "-c", PREPARE_CHILD.format(competition=str(COMPETITION)), str(raw),
-         str(public), str(private), str(block_size)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    peak = {"kb": 0}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak["kb"] = max(peak["kb"], tree_rss_kb(child.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    done.set()
-    sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("prepare failed")
-    figures = json.loads(output.strip().splitlines()[-1])
-    return {**figures, "tree_peak_kb": peak["kb"], "maxrss_kb": usage.ru_maxrss}
-
-
 def measure_grade(answers: Path, submission: Path) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", GRADE_CHILD.format(competition=str(COMPETITION)),
                            str(answers), str(submission)], capture_output=True, text=True, cwd=ROOT,
@@ -171,7 +141,7 @@ def main() -> None:
             generate(raw, size_mb * 10**6)
             print(f"(input written in {time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
             csv_size = (raw / "transactions_train.csv").stat().st_size
-            figures = measure_prepare(raw, work / "prepared", args.block_size)
+            figures = measure(raw, work / "prepared", args.block_size, COMPETITION)
             rows = int((raw / "rows").read_text())
             kept = sum(1 for _ in open(work / "prepared" / "public" / "transactions_train.csv", "rb")) - 1
             line = (f"| {csv_size / 1e6:,.0f} MB | {csv_size / REAL_BYTES:.0%} | {rows:,} | {rows - kept:,} "
