@@ -287,7 +287,8 @@ class Harness:
             agent_commit=made["agent_commit"], image_digest=result.image_digest,
             cpus_per_run=made["cpus_per_run"], memory_per_run=result.memory,
             gpus=",".join(result.gpus) or None, gpu_model=gpu_model(result.gpus), host_cpus=host_cpus(),
-            agent_network=result.network, llm_providers=",".join(self.agent.llm_providers) or None,
+            agent_network=result.network, isolation=result.isolation,
+            llm_providers=",".join(self.agent.llm_providers) or None,
             **(result.llm or {}),
         )
 

@@ -306,6 +306,9 @@ class Limits:
     lease_dir: Path | None = option("where GPU and CPU leases are kept; shared by every session on the "
                                     "host (default: under the system temp directory)", metavar="PATH",
                                     parse=path)
+    require_isolation: bool = option(
+        "refuse to run agents without isolation: the docker runner, or the local runner inside "
+        "bubblewrap (auto then passes over unisolated runners)", is_flag=True)
 
     @property
     def gpus_each(self) -> int:

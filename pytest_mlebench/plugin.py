@@ -11,17 +11,22 @@ from __future__ import annotations
 import pytest
 
 from . import hookspecs
+from .catalog import builtin
 from .options import Settings, add_options, restore_rootdir
 from .runners.docker import plugin as docker_plugin
 
 DOCKER_PLUGIN = "mlebench.docker"
+#: The built-in catalog, agents and local runner (``-p no:mlebench.builtins`` leaves them out).
+BUILTINS_PLUGIN = "mlebench.builtins"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
     # The docker runner is a plugin of its own: its options exist before any are parsed.
-    if not pluginmanager.is_blocked(DOCKER_PLUGIN) and not pluginmanager.has_plugin(DOCKER_PLUGIN):
-        pluginmanager.register(docker_plugin, DOCKER_PLUGIN)
+    # So are the built-ins' (the local runner's sandbox option).
+    for plugin, name in ((docker_plugin, DOCKER_PLUGIN), (builtin, BUILTINS_PLUGIN)):
+        if not pluginmanager.is_blocked(name) and not pluginmanager.has_plugin(name):
+            pluginmanager.register(plugin, name)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

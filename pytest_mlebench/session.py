@@ -18,7 +18,6 @@ import pytest
 # Modules registered as plugins are used through their module object (fixtures.X),
 # never as names copied from them, so a re-imported module stays self-consistent.
 from . import __version__, fixtures
-from .catalog import builtin
 from .catalog.registry import Agent, Registry, RegistryError, unknown_name_error
 from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
@@ -28,7 +27,7 @@ from .harness import RUN_FILE, Differences, Harness, describe_differences
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
 from .leaderboards.sources import candidates
-from .options import Limits, Outputs, Settings
+from .options import Limits, Outputs, Settings, resolve
 from .preflight import preflight
 from .provenance import host_cpus
 from .reporting.collector import ResultCollector
@@ -39,7 +38,6 @@ from .reporting.summary import append_markdown, markdown, render, write_json
 from .runners.base import AGENT_LOG, Runner
 from .runners.leases import DevicePool, LeaseError, Leaser, default_lease_dir
 
-BUILTINS_NAME = "mlebench.builtins"
 #: A failed run's log tail, as a report section (title, text).
 LOG_TAIL_KEY = pytest.StashKey[tuple[str, str]]()
 #: The competitions' test module, as placed in the rootdir's pytest cache.
@@ -55,8 +53,6 @@ from pytest_mlebench.competition_test import pytestmark, test_competition  # noq
 def start(config: pytest.Config, settings: Settings) -> None:
     """Build the registry and harness, check every name, and register the session hooks."""
     pm = config.pluginmanager
-    if not pm.is_blocked(BUILTINS_NAME) and not pm.has_plugin(BUILTINS_NAME):
-        pm.register(builtin, BUILTINS_NAME)
     registry = Registry()
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
     selection, paths, resume = settings.selection, settings.paths, settings.outputs.resume
@@ -215,11 +211,12 @@ def choose_runner(config: pytest.Config, name: str, registry: Registry, agent: A
     and takes the first that is available and can run the agent; the note says why
     the others were passed over.
     """
+    isolated = resolve(config, Limits).require_isolation
     if name != "auto":
         if name not in registry.runners:
             raise unknown_name_error("runner", name, ["auto", *registry.runners])
         runner = make_runner(config, name, agent)
-        reason = runner.available()
+        reason = runner.available() or (unisolated(runner) if isolated else None)
         if reason is not None:
             raise pytest.UsageError(f"--mlebench-runner {name} cannot run here: {reason}")
         return runner, ""
@@ -227,13 +224,24 @@ def choose_runner(config: pytest.Config, name: str, registry: Registry, agent: A
     for candidate in registry.auto_runners():
         try:
             runner = make_runner(config, candidate, agent)
-            reason = runner.available() or "; ".join(runner.problems(agent)) or None
+            reason = (runner.available() or "; ".join(runner.problems(agent))
+                      or (unisolated(runner) if isolated else None) or None)
         except Exception as exc:  # an optional runner that cannot even start is just unavailable
             reason = f"{type(exc).__name__}: {exc}"
         if reason is None:
             return runner, f"auto: {'; '.join(skipped)}" if skipped else "auto"
         skipped.append(f"{candidate} unavailable ({reason})")
     raise pytest.UsageError("--mlebench-runner auto: no runner can run here: " + "; ".join(skipped))
+
+
+def unisolated(runner: Runner) -> str | None:
+    """Why ``--mlebench-require-isolation`` refuses ``runner`` (None: it isolates its agents)."""
+    if getattr(runner, "isolation", "none") != "none":
+        return None
+    why = getattr(runner, "unsandboxed_because", None)
+    return ("--mlebench-require-isolation: its agents would run unisolated, seeing what the user "
+            "running pytest sees" + (f" ({why})" if why else "") +
+            "; use --mlebench-runner docker, or install bubblewrap for the local runner")
 
 
 def make_runner(config: pytest.Config, name: str, agent: Agent) -> Runner:
@@ -287,12 +295,19 @@ class MlebenchSession:
         if not self.is_worker:
             self.junit.session(self.harness.session_meta())
 
+    def isolation_note(self) -> str:
+        runner = self.harness.runner
+        isolation = getattr(runner, "isolation", "none")
+        why = getattr(runner, "unsandboxed_because", None)
+        return f"{isolation} ({why})" if isolation == "none" and why else isolation
+
     def pytest_report_header(self) -> list[str]:
         h, sel, limits = self.harness, self.harness.selection, self.harness.limits
         note = f" [{self.runner_note}]" if self.runner_note else ""
         cpus = limits.cpus_per_run or h.runner.limits.cpus
         return [
-            f"mlebench: agent {h.agent.name} (v{h.agent.version}), runner {h.runner.name}{note}",
+            f"mlebench: agent {h.agent.name} (v{h.agent.version}), runner {h.runner.name}{note}, "
+            f"isolation {self.isolation_note()}",
             f"mlebench: {len(h.competition_ids)} competitions ({sel.competitions}) x {sel.seeds} seeds, "
             f"time limit {limits.time_limit:g}s, require {self.gates.require}",
             f"mlebench: data {h.paths.data_dir}, runs {h.paths.runs_dir / h.run_group}",

@@ -131,7 +131,8 @@ def test_a_poisoning_agent_does_not_change_the_next_session_s_grade(bench: pytes
     os.environ["LEASE_LOG"] = str(bench.path / "target.txt")
     (bench.path / "target.txt").write_text(str(root))
     try:
-        bench.runpytest("--agent=poisoner", "--competitions=tiny-auc").assert_outcomes(passed=1)
+        bench.runpytest("--agent=poisoner", "--mlebench-local-sandbox=none",
+                        "--competitions=tiny-auc").assert_outcomes(passed=1)
     finally:
         del os.environ["LEASE_LOG"]
     assert (root / "public" / "train.csv").read_text() == train, "the workspace held a copy"

@@ -212,13 +212,14 @@ def test_a_third_party_runner_is_chosen_by_name_and_by_auto(bench: pytest.Pytest
     named = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--mlebench-runner=fancy",
                             "--mlebench-report=r.json")
     named.assert_outcomes(passed=1)
-    named.stdout.fnmatch_lines(["*mlebench: agent good (v2), runner fancy"])
+    named.stdout.fnmatch_lines(["*mlebench: agent good (v2), runner fancy, isolation *"])
     assert records(bench.path / "r.json")[0]["runner"] == "fancy"
     # auto tries it first (auto=1); the docker plugin is left out so the fallback is local.
     auto = ["--agent=good", "--mlebench-runner=auto", "-p", "no:mlebench.docker", "--collect-only"]
-    bench.runpytest(*auto).stdout.fnmatch_lines(["*runner fancy [[]auto[]]"])
+    bench.runpytest(*auto).stdout.fnmatch_lines(["*runner fancy [[]auto[]], isolation *"])
     down = bench.runpytest(*auto, "--fancy-down=maintenance")
-    down.stdout.fnmatch_lines(["*runner local [[]auto: fancy unavailable (down for maintenance)[]]"])
+    down.stdout.fnmatch_lines(
+        ["*runner local [[]auto: fancy unavailable (down for maintenance)[]], isolation *"])
 
 
 def test_ini_options_configure_the_run(bench: pytest.Pytester) -> None:

@@ -224,7 +224,9 @@ def test_under_rerunfailures_the_last_attempt_counts_and_the_first_is_kept(
     agent_yaml = bench.path / "agents" / "flaky" / "agent.yaml"
     agent_yaml.write_text(agent_yaml.read_text() + "env_from_host: [RUNS_MARKER]\n")
     monkeypatch.setenv("RUNS_MARKER", str(bench.mkdir("markers")))
-    result = bench.runpytest("--agent=flaky", "--reruns=1", "--mlebench-report=r.json")
+    # It remembers its first attempt in a folder of the host's: outside the local runner's sandbox.
+    result = bench.runpytest("--agent=flaky", "--reruns=1", "--mlebench-local-sandbox=none",
+                             "--mlebench-report=r.json")
     outcomes = result.parseoutcomes()
     assert (outcomes.get("passed"), outcomes.get("skipped"), outcomes.get("rerun")) == (2, 1, 2)
     table = result.stdout.str().split("MLE-bench medal summary")[1].split("any medal")[0]

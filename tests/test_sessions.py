@@ -71,7 +71,8 @@ def test_no_gpu_is_leased_twice_at_once_across_workers(bench: pytest.Pytester, g
     monkeypatch.setenv("LEASE_LOG", str(log))
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1")  # what the "driver" shows on this GPU-less host
     result = bench.runpytest_subprocess(
-        "--agent=gpu-recorder", "-n", "2", f"--mlebench-gpus={gpus}", f"--mlebench-lease-dir={lease_dir}",
+        "--agent=gpu-recorder", "--mlebench-local-sandbox=none",  # it writes to a host file
+        "-n", "2", f"--mlebench-gpus={gpus}", f"--mlebench-lease-dir={lease_dir}",
         "--competitions=tiny-auc,tiny-auc-2", "--mlebench-seeds=2", timeout=300)
     result.assert_outcomes(passed=4)
     spans = intervals(log)
@@ -203,12 +204,14 @@ def test_resume_runs_only_what_is_missing(bench: pytest.Pytester, tmp_path: Path
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "runs.log"
     monkeypatch.setenv("LEASE_LOG", str(log))
-    bench.runpytest("--agent=counter", "--mlebench-report=first.json").assert_outcomes(passed=2, skipped=1)
+    bench.runpytest("--agent=counter", "--mlebench-local-sandbox=none",  # counts in a host file
+                    "--mlebench-report=first.json").assert_outcomes(passed=2, skipped=1)
     first = report(bench.path / "first.json")
     group = first["run_group"]
     unfinished = Path(first["competition_reports"][1]["run_dir"]) / "run.json"
     unfinished.unlink()
-    result = bench.runpytest("--agent=counter", f"--mlebench-resume={group}", "--mlebench-report=second.json")
+    result = bench.runpytest("--agent=counter", "--mlebench-local-sandbox=none",  # counts in a host file
+                             f"--mlebench-resume={group}", "--mlebench-report=second.json")
     result.assert_outcomes(passed=2, skipped=1)
     assert log.read_text().split() == ["tiny-auc", "tiny-auc-2", "tiny-auc-2"]
     second = report(bench.path / "second.json")
@@ -217,7 +220,8 @@ def test_resume_runs_only_what_is_missing(bench: pytest.Pytester, tmp_path: Path
         return [r["score"] for r in rep["competition_reports"]]
 
     assert scores(second) == scores(first)
-    missing = bench.runpytest("--agent=counter", "--mlebench-resume=no-such-group")
+    missing = bench.runpytest("--agent=counter", "--mlebench-local-sandbox=none",  # counts in a host file
+                              "--mlebench-resume=no-such-group")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR
 
 

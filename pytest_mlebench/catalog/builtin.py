@@ -7,16 +7,33 @@ its own plugin, runners/docker/plugin.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from ..runners.local import LocalRunner
+from ..options import add_group, option, resolve
+from ..runners.local import SANDBOX_CHOICES, LocalRunner
 from .registry import Agent, Registry
 
 #: ``--mlebench-runner auto`` falls back to the local runner last: it needs only bash.
 LOCAL_AUTO_ORDER = 100
+
+
+@dataclass(frozen=True)
+class LocalOptions:
+    """What only the local runner reads."""
+
+    local_sandbox: str = option(
+        "run the local runner's agents in bubblewrap's sandbox: auto (where bubblewrap works; "
+        "else unisolated, and the header and records say isolation: none), bwrap (refuse to run "
+        "without it) or none (default: auto)", default="auto", choices=SANDBOX_CHOICES,
+        metavar="MODE")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_group(parser, LocalOptions)
 
 
 def catalog_root() -> Path:
@@ -38,4 +55,6 @@ def pytest_mlebench_register_runners(registry: Registry) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_mlebench_make_runner(config: pytest.Config, name: str, agent: Agent) -> LocalRunner | None:
-    return LocalRunner() if name == LocalRunner.name else None
+    if name != LocalRunner.name:
+        return None
+    return LocalRunner(sandbox=resolve(config, LocalOptions).local_sandbox)

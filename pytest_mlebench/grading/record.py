@@ -148,6 +148,9 @@ class Record:
     #: The network the agent had: "none", a docker network ("bridge", "host"), or "host" for
     #: the local runner (not isolated).
     agent_network: str | None = None
+    #: What kept the agent from the host: "docker", "bwrap" (the local runner's sandbox) or
+    #: "none" (it saw what the user running pytest sees); the summary flags "none".
+    isolation: str | None = None
     # The LLM gateway's meter (None for agents without llm_providers).
     llm_providers: str | None = None
     llm_requests: int | None = None

@@ -75,6 +75,7 @@ def totals_lines(report: Mapping[str, Any]) -> list[str]:
         *_split_lines(report.get("aggregate", {}).get("splits", {})),
         *([llm_line(report["llm"])] if report.get("llm") else []),
         *_no_leaderboard_line(report["competition_reports"]),
+        *_unisolated_line(report["competition_reports"]),
         *report.get("aggregate", {}).get("notes", []),
     ]
 
@@ -107,6 +108,16 @@ def _no_leaderboard_line(records: list[Mapping[str, Any]]) -> list[str]:
                      f"{', ...' if len(bare) > 5 else ''}): scored, but counted without medal or median; "
                      f"give --mlebench-repo or --mlebench-kaggle-leaderboards")
     return lines
+
+
+def _unisolated_line(records: list[Mapping[str, Any]]) -> list[str]:
+    """Runs whose agent saw the host as the user running pytest does: their answers were in reach."""
+    bare = sum(r.get("isolation") == "none" for r in records)
+    if not bare:
+        return []
+    return [f"(!) isolation: none for {bare} of {len(records)} runs: their agents ran unsandboxed, "
+            f"able to read this machine's prepared answers (install bubblewrap, or use --mlebench-runner "
+            f"docker; --mlebench-require-isolation refuses such runs)"]
 
 
 def _split_lines(splits: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:

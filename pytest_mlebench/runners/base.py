@@ -131,6 +131,8 @@ class RunResult:
     cpuset: tuple[str, ...] = ()
     #: The network the agent actually had: "none", a docker network, or "host" (not isolated).
     network: str | None = None
+    #: What kept the agent from the host: "docker", "bwrap" (the local runner's sandbox) or "none".
+    isolation: str = "none"
     #: The gateway's meter of the run (the record's llm_* fields); None: no LLM providers.
     llm: dict[str, Any] | None = None
 
@@ -189,6 +191,9 @@ class Runner(Protocol):
     name: str
     #: Defaults for the limits a RunSpec leaves unset; its own options set them.
     limits: RunLimits = RunLimits()
+    #: What keeps its agents from the host: "docker", "bwrap", or "none" (the agent sees what
+    #: the user running pytest sees); ``--mlebench-require-isolation`` refuses "none".
+    isolation: str = "none"
 
     def available(self) -> str | None:
         """None when usable here, else the reason it is not."""

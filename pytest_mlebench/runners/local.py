@@ -4,8 +4,11 @@ The workspace mirrors the container layout of shared/DESIGN.md (home/data
 read-only, home/submission, home/logs, home/code, home/instructions.txt,
 home/validate_submission.sh). The environment is scrubbed to what the contract
 names. The private answers are never linked or copied into the workspace.
-This runner is not a sandbox: the agent runs as the user who runs pytest. Use
-the docker runner for isolation.
+Where bubblewrap works, the agent runs in its sandbox (runners/sandbox.py): it sees
+its workspace and the system, read-only but for its workspace, in pid and network
+namespaces of its own. Without it (``--mlebench-local-sandbox none``, or bubblewrap
+missing) the agent runs as the user who runs pytest, seeing what that user sees, and
+its records say ``isolation: none``.
 
 The agent is started, timed and ended by the run's dead-man's switch
 (deadman.py), which outlives a harness that dies and ends the agent's whole
@@ -37,6 +40,8 @@ from .base import (
     validate_script,
 )
 from .endpoint import ValidationServer
+from .relay import HARNESS_DIR, LLM_URL, SOCKET_DIR, VALIDATION_URL, relay_resource, serve_harness_sockets
+from .sandbox import bwrap_argv, bwrap_problem
 
 #: Variables kept from the parent environment: locale and nothing that names a secret.
 _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
@@ -44,6 +49,8 @@ _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
 OUTPUT_CAP_BYTES = 2 * 1024**3
 #: How long an agent may take to end after SIGTERM (time limit, Ctrl-C) before it is killed.
 STOP_GRACE_S = 5.0
+#: ``--mlebench-local-sandbox``: bubblewrap where it works (auto), always (bwrap), or never.
+SANDBOX_CHOICES = ("auto", "bwrap", "none")
 
 
 def gpu_env(spec: RunSpec) -> dict[str, str]:
@@ -56,17 +63,28 @@ def gpu_env(spec: RunSpec) -> dict[str, str]:
 
 
 class LocalRunner:
-    """Runs the agent's start script under bash, with a hard time limit (SIGTERM, then SIGKILL)."""
+    """Runs the agent's start script under bash, with a hard time limit (SIGTERM, then SIGKILL),
+    inside bubblewrap's sandbox unless ``sandbox`` is "none" or (for "auto") bubblewrap fails here."""
 
     name = "local"
     #: Pins a run to its leased cores and GPUs; memory and the rest are not limited here.
     limits = RunLimits()
 
-    def __init__(self, kill_grace_s: float = STOP_GRACE_S) -> None:
+    def __init__(self, kill_grace_s: float = STOP_GRACE_S, sandbox: str = "auto") -> None:
+        if sandbox not in SANDBOX_CHOICES:
+            raise ValueError(f"sandbox must be one of {', '.join(SANDBOX_CHOICES)}, not {sandbox!r}")
         self.kill_grace_s = kill_grace_s
+        self.sandbox = sandbox
+        #: Why there is no sandbox (None: there is one).
+        self.unsandboxed_because = "--mlebench-local-sandbox none" if sandbox == "none" else bwrap_problem()
+        self.isolation = "bwrap" if sandbox != "none" and self.unsandboxed_because is None else "none"
 
     def available(self) -> str | None:
-        return None if shutil.which("bash") else "bash is not on PATH"
+        if not shutil.which("bash"):
+            return "bash is not on PATH"
+        if self.sandbox == "bwrap" and self.unsandboxed_because is not None:
+            return f"--mlebench-local-sandbox bwrap: {self.unsandboxed_because}"
+        return None
 
     def problems(self, agent: Agent) -> list[str]:
         return []
@@ -79,15 +97,26 @@ class LocalRunner:
         workspace = Path(tempfile.mkdtemp(prefix=f"mlebench-{spec.competition_id}-"))
         try:
             with ExitStack() as stack:
-                url = None
-                if spec.validation_check is not None:
-                    url = stack.enter_context(ValidationServer(
-                        spec.validation_check, max_bytes=spec.validation_max_bytes)).url
-                return self._run_in(workspace, spec, url)
+                if self.relayed(spec):  # no network of its own: the doors come in over sockets
+                    serve_harness_sockets(spec, stack, workspace / "validation")
+                    url = VALIDATION_URL if spec.validation_check is not None else None
+                    llm_url = LLM_URL
+                else:
+                    url = None
+                    if spec.validation_check is not None:
+                        url = stack.enter_context(ValidationServer(
+                            spec.validation_check, max_bytes=spec.validation_max_bytes)).url
+                    llm_url = spec.llm.loopback_url if spec.llm is not None else ""
+                return self._run_in(workspace, spec, url, llm_url)
         finally:
             remove_tree(workspace)
 
-    def _run_in(self, workspace: Path, spec: RunSpec, validation_url: str | None) -> RunResult:
+    def relayed(self, spec: RunSpec) -> bool:
+        """Sandboxed without network: validation and the LLM gateway reach the agent over sockets."""
+        return self.isolation == "bwrap" and not spec.agent.network
+
+    def _run_in(self, workspace: Path, spec: RunSpec, validation_url: str | None, llm_url: str
+                ) -> RunResult:
         home = workspace / "home"
         agent_dir = workspace / "agent"
         for sub in (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR):
@@ -112,9 +141,12 @@ class LocalRunner:
         env |= dict(spec.agent.env) | spec.extra_env | contract_env(spec, home, agent_dir, validation_url)
         env |= gpu_env(spec)
         if spec.llm is not None:  # the gateway over loopback; its variables win over any of the agent's
-            env |= spec.llm.env(spec.llm.loopback_url)
+            env |= spec.llm.env(llm_url)
+        argv = ["bash", str(agent_dir / spec.agent.start)]
+        if self.isolation == "bwrap":
+            argv = self._sandboxed(argv, workspace, spec)
         job = {
-            "mode": "local", "argv": ["bash", str(agent_dir / spec.agent.start)], "cwd": str(home),
+            "mode": "local", "argv": argv, "cwd": str(home),
             "env": env, "cpus": list(spec.cpuset), "log": str(spec.log_path),
             "time_limit": spec.time_limit, "grace_s": self.kill_grace_s, "workspace": str(workspace),
         }
@@ -141,7 +173,22 @@ class LocalRunner:
             runtime_s=runtime,
             submission_path=submission if submission.is_file() else None,
             log_path=spec.log_path,
-            network="host",  # a child process shares the host's network: not isolated
+            network="none" if self.relayed(spec) else "host",
+            isolation=self.isolation,
             **spec.limits(),
         )
+
+    def _sandboxed(self, argv: list[str], workspace: Path, spec: RunSpec) -> list[str]:
+        """``argv`` inside bubblewrap, behind the relays' entrypoint when it has no network."""
+        agent_dir = workspace / "agent"
+        read_only = [(agent_dir, str(agent_dir))]
+        if self.relayed(spec):
+            relay = workspace / "relay"
+            relay.mkdir()
+            for name in ("entrypoint.sh", "forward.py"):
+                (relay / name).write_bytes(relay_resource(name))
+            read_only += [(relay, str(HARNESS_DIR)), (workspace / "validation", str(SOCKET_DIR))]
+            argv = ["sh", str(HARNESS_DIR / "entrypoint.sh"), *argv]
+        return bwrap_argv(argv, read_write=[workspace / "home", workspace / "tmp"], read_only=read_only,
+                          network=spec.agent.network, chdir=workspace / "home")
 

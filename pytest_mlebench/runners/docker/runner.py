@@ -64,10 +64,9 @@ from ..base import (
     contract_env,
     validate_script,
 )
-from ..endpoint import ValidationServer
 from ..local import STOP_GRACE_S
+from ..relay import HARNESS_DIR, LLM_URL, SOCKET_DIR, VALIDATION_URL, relay_resource, serve_harness_sockets
 from .images import (
-    docker_resource,
     ensure_agent_image,
     ensure_base_image,
     first_line,
@@ -84,14 +83,6 @@ DEADLINE_LABEL = "pytest-mlebench.deadline"
 KEPT_LABEL = "pytest-mlebench.kept"
 HOME = PurePosixPath("/home")
 AGENT_DIR = HOME / "agent"
-HARNESS_DIR = PurePosixPath("/opt/mlebench")
-SOCKET_DIR = PurePosixPath("/run/mlebench")
-FORWARD_PORT = 5000
-#: What VALIDATION_URL is inside every container that has a validation check (on the
-#: host's network, with ``network_mode="host"``, the port is a free one instead).
-VALIDATION_URL = f"http://127.0.0.1:{FORWARD_PORT}/validate"
-#: Where the relay to the LLM gateway listens inside the container (the base of OPENAI_BASE_URL...).
-LLM_PORT = 5001
 AGENT_USER = "1000:1000"
 _OUTPUTS = (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR)
 
@@ -105,6 +96,7 @@ class DockerRunner:
     """Runs each agent in its own container; see the module's docstring for what it enforces."""
 
     name = "docker"
+    isolation = "docker"
 
     def __init__(
         self,
@@ -265,7 +257,7 @@ class _Run:
             runner=DockerRunner.name, exit_code=self.exit_code, timed_out=self.timed_out,
             runtime_s=self.runtime_s, submission_path=submission if submission.is_file() else None,
             log_path=self.spec.log_path, harness_error=harness_error, image_digest=self.image_digest,
-            network=self.network, **self.spec.limits(),
+            network=self.network, isolation="docker", **self.spec.limits(),
         )
 
     # -- the container's configuration -------------------------------------
@@ -277,7 +269,7 @@ class _Run:
         env = dict(spec.agent.env) | spec.extra_env | contract_env(spec, Path(HOME), Path(AGENT_DIR), url)
         env |= {"HOME": str(HOME), "PYTHONUNBUFFERED": "1"}
         if spec.llm is not None:
-            env |= spec.llm.env(f"http://127.0.0.1:{LLM_PORT}" if not self.on_host_network()
+            env |= spec.llm.env(LLM_URL if not self.on_host_network()
                                 else _free_loopback_url())
         return env
 
@@ -335,25 +327,17 @@ class _Run:
         return config
 
     def serve_harness_sockets(self) -> Mount:
-        """Serve the run's validation endpoint and LLM gateway on sockets in the workspace; the
-        mount that shows them inside (the entrypoint relays each one it finds)."""
-        spec = self.spec
+        """The run's validation endpoint and LLM gateway on sockets in the workspace; the mount
+        that shows them inside (on the host's network, the port is a free one instead)."""
         socket_dir = self.workspace / "validation"
-        socket_dir.mkdir(mode=0o755)
-        if spec.validation_check is not None:
-            server = ValidationServer(spec.validation_check, min_interval_s=self.runner.validation_interval_s,
-                                      max_bytes=spec.validation_max_bytes,
-                                      unix_socket=socket_dir / "validate.sock")
-            self.stack.enter_context(server)
-        if spec.llm is not None:
-            spec.llm.serve_unix(socket_dir / "llm.sock")
+        serve_harness_sockets(self.spec, self.stack, socket_dir, self.runner.validation_interval_s)
         return Mount(str(SOCKET_DIR), str(socket_dir), type="bind", read_only=True)
 
     def harness_files(self) -> bytes:
         """What the harness puts in the container before it starts: owned by root, read-only."""
         files = {
-            HARNESS_DIR / "entrypoint.sh": (docker_resource("entrypoint.sh"), 0o555),
-            HARNESS_DIR / "forward.py": (docker_resource("forward.py"), 0o444),
+            HARNESS_DIR / "entrypoint.sh": (relay_resource("entrypoint.sh"), 0o555),
+            HARNESS_DIR / "forward.py": (relay_resource("forward.py"), 0o444),
             HOME / "instructions.txt": (self.spec.instructions.encode(), 0o444),
             HOME / "validate_submission.sh": (validate_script().encode(), 0o555),
         }

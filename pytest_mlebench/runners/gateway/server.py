@@ -8,7 +8,7 @@ audit log. The agent's environment names the gateway as ``OPENAI_BASE_URL`` /
 gateway swaps the token for the real key, read from the host's environment at request
 time, so the real key never enters the agent's world. The local runner reaches the
 gateway over loopback TCP; the docker runner through a Unix socket per run, relayed
-inside the container as validation is (docker/forward.py).
+inside the container as validation is (relay/forward.py).
 
 What the gateway answers itself, in the provider's own error shape: an unknown token
 (401), a provider the agent did not declare or a model outside the allow-list (403), a

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The container's entrypoint (put there by runners/docker.py): bring up the
+# The sandbox's entrypoint (a container's, or a bubblewrap sandbox's): bring up the
 # relays to the harness, then become the agent's start command ("$@").
 # The relays make VALIDATION_URL (http://127.0.0.1:PORT/validate) and the LLM
 # gateway (OPENAI_BASE_URL, ANTHROPIC_BASE_URL: http://127.0.0.1:PORT/...) answer
