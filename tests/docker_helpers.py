@@ -10,7 +10,8 @@ import requests
 from docker.client import DockerClient
 from docker.errors import DockerException
 
-from pytest_mlebench.runners.docker.images import ImageError, ensure_base_image
+from pytest_mlebench.runners.docker.images import ImageError, build_lock, ensure_base_image
+from pytest_mlebench.runners.docker.offline_base import OFFLINE_BUILD_LOCK, build_offline_base
 
 
 def require_docker() -> DockerClient:
@@ -27,12 +28,14 @@ def require_docker() -> DockerClient:
 
 
 def base_image(client: DockerClient) -> str:
-    """Found, built from a reachable base, or built offline (mmdebstrap + PyPI)."""
+    """Found, built from a reachable base, or built offline (mmdebstrap + PyPI).
+
+    An offline build already under way (scripts/test starts one beside the test run) holds
+    its lock: this waits for it to finish, then finds its image."""
     try:
-        return ensure_base_image(client)
+        with build_lock(OFFLINE_BUILD_LOCK):
+            return ensure_base_image(client)
     except ImageError:
         if shutil.which("mmdebstrap") is None:
             raise
-    from pytest_mlebench.runners.docker.offline_base import build_offline_base
-
     return build_offline_base()

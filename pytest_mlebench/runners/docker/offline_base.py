@@ -85,6 +85,10 @@ def ensure_wheels(console: Console) -> Path:
     return download_wheels(docker_resource("base-requirements.txt"), console)
 
 
+#: Held for a whole offline build, so that whoever needs the base image can wait for one under way.
+OFFLINE_BUILD_LOCK = "offline-base"
+
+
 def build_offline_base(mirror: str | None = None, console: Console | None = None) -> str:
     """Root filesystem, wheels, base image: the base image's tag."""
     console = plain_console(console)
@@ -96,7 +100,7 @@ def build_offline_base(mirror: str | None = None, console: Console | None = None
         raise ImageError(f"the Docker daemon does not answer: {first_line(exc)}") from None
     try:
         # One build at a time: pytest-xdist workers and parallel CI jobs share the cache.
-        with build_lock("offline-base"):
+        with build_lock(OFFLINE_BUILD_LOCK):
             source = ensure_rootfs(client, console, mirror)
             wheels = ensure_wheels(console)
             tag = ensure_base_image(client, base_image=source, wheels_dir=wheels, console=console)
