@@ -23,8 +23,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
 
 
 def plain_sample(prepared: Prepared) -> pd.DataFrame:
-    """The sample without its unnamed first column (pandas calls it 'Unnamed: 0' on reading,
-    and writing that name back would make a column the grader does not know)."""
+    """The sample without its unnamed first column (pandas calls it 'Unnamed: 0' on reading)."""
     return text(prepared.sample_path).drop(columns="Unnamed: 0")
 
 
@@ -58,9 +57,12 @@ def test_the_answers_score_one_and_the_sample_little(prepared: Prepared, tmp_pat
     answers.iloc[::-1].to_csv(tmp_path / "perfect.csv", index=False)
     assert prepared.score(tmp_path / "perfect.csv") == 1.0
     assert prepared.score(prepared.sample_path) < 0.2
-    # Without the sample's unnamed column, the same score.
+    # Without the sample's unnamed column, or with the name pandas gives it, the same score.
     plain_sample(prepared).to_csv(tmp_path / "plain.csv", index=False)
-    assert prepared.score(tmp_path / "plain.csv") == prepared.score(prepared.sample_path)
+    text(prepared.sample_path).to_csv(tmp_path / "named.csv", index=False)
+    assert (tmp_path / "named.csv").read_text().startswith("Unnamed: 0,Id,Category\n")
+    for path in (tmp_path / "plain.csv", tmp_path / "named.csv"):
+        assert prepared.score(path) == prepared.score(prepared.sample_path)
 
 
 def test_a_score_by_hand(prepared: Prepared, tmp_path: Path) -> None:
