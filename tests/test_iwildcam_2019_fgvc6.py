@@ -30,7 +30,7 @@ def plain_sample(prepared: Prepared) -> pd.DataFrame:
 def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
     raw, public = prepared.raw, prepared.data.public
     images = text(raw / "train.csv")
-    _, held_out = train_test_split(images["location"].unique().to_numpy(), test_size=0.1, random_state=8)
+    _, held_out = train_test_split(pd.unique(images["location"].to_numpy()), test_size=0.1, random_state=8)
     test = images[images["location"].isin(held_out)].reset_index(drop=True)
     train = images[~images["location"].isin(held_out)].reset_index(drop=True)
     assert len(held_out) == 4 and set(train["location"]).isdisjoint(test["location"])

@@ -25,7 +25,7 @@ SEED = 8
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
     images = pd.read_csv(raw / "train.csv", dtype=str, keep_default_na=False)
-    locations = images["location"].unique().to_numpy()  # in order of first appearance
+    locations = pd.unique(images["location"].to_numpy())  # in order of first appearance
     _, test_locations = train_test_split(locations, test_size=TEST_SIZE, random_state=SEED)
     held_out = images["location"].isin(test_locations)
     train, test = images[~held_out], images[held_out]
