@@ -370,6 +370,8 @@ CASES = {
                                [[2500, 70], [1000, 500]]),
     "kl_divergence": ([[0.5, 0.5, 0], [0, 0, 1]], [[0.5, 0.5, 0], [0, 0, 1]],
                       [[0.2, 0.2, 0.6], [0.5, 0.5, 0]]),
+    "macro_f1": ([[0], [1], [2]], [[0], [1], [2]], [[1], [1], [2]]),
+    "top1_error": ([["3"], ["7"]], [["3 1"], ["7"]], [["1 3"], ["7"]]),
 }
 
 
@@ -439,3 +441,26 @@ def test_lwlrap_weights_each_row_by_its_true_labels():
         (1 / 2 + 1 + 2 / 3) / 3)
     with pytest.raises(ValueError, match="no row of the truth has a label"):
         compute("lwlrap", frame(a=[0, 0], b=[0, 0]), frame(a=[0.1, 0.2], b=[0.3, 0.4]))
+
+
+# -- macro_f1 and top1_error (iwildcam-2019-fgvc6, inaturalist-2019-fgvc6) --
+
+def test_macro_f1_averages_the_f1_of_every_class_in_truth_or_predictions():
+    # Class 0: P = 1/1, R = 1/2, F1 = 2/3. Class 1: P = 1/2, R = 1, F1 = 2/3. Class 9, only
+    # predicted: F1 = 0. Class 2: never predicted, F1 = 0. Mean over 4 classes.
+    truth, pred = frame(c=[0, 0, 1, 2]), frame(c=[0.0, 1.0, 1.0, 9.0])
+    assert compute("macro_f1", truth, pred) == pytest.approx((2 / 3 + 2 / 3 + 0 + 0) / 4)
+    assert compute("macro_f1", truth, truth) == 1.0
+
+
+def test_top1_error_scores_the_first_item_of_each_prediction():
+    truth = frame(c=["3", "7", "10", "0"])
+    # Row 1 right ("3" first), row 2 wrong (7 is second), row 3 right ("+10" is int 10), row 4 wrong.
+    assert compute("top1_error", truth, frame(c=["3 1 2", "1 7", " +10", "5"])) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("bad", ["", "  ", "3.0", "nan", "x 3", "3,4"])
+def test_top1_error_refuses_a_first_item_that_is_not_a_class_number(bad):
+    reason = get_metric("top1_error").check(pd.DataFrame({"c": ["1 2", bad]}, index=["a", "b"]))
+    assert reason == (f"column 'c' has 1 predictions whose first item is not a whole class number: "
+                      f"id 'b' = {bad!r}")

@@ -385,6 +385,44 @@ def _kl_divergence(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     return float(special.rel_entr(truth, pred).sum(axis=1).mean())
 
 
+# -- class-number metrics of the camera-trap and species competitions (iwildcam, inaturalist) --
+
+def _macro_f1(truth: pd.Series, pred: pd.Series) -> float:
+    """scikit-learn's f1_score(average="macro"), as MLE-bench calls it on class numbers: the
+    classes are those of the truth and the predictions together, so a predicted class no image
+    has adds an F1 of 0 to the average; an undefined F1 (a class never predicted) counts 0."""
+    return float(skm.f1_score(truth.to_numpy(dtype=float).astype(np.int64),
+                              pred.to_numpy(dtype=float).astype(np.int64), average="macro", zero_division=0))
+
+
+def _first_label(text: str) -> int | None:
+    """A prediction's top class as MLE-bench's iNaturalist grader reads it: ``int`` of the first
+    whitespace-separated item (the rest, Kaggle's lower-ranked guesses, is ignored), or None."""
+    items = text.split()
+    try:
+        return int(items[0]) if items else None
+    except ValueError:
+        return None
+
+
+def _first_labels_are_classes(y_pred: pd.DataFrame) -> str | None:
+    """MLE-bench's grader fails on a prediction whose first item is not a whole number ("3.0"
+    and an empty cell included: pandas reads those as floats, which it cannot split)."""
+    for column in y_pred.columns:
+        bad = [(i, v) for i, v in y_pred[column].items() if _first_label(v) is None]
+        if bad:
+            shown = ", ".join(f"id {i!r} = {v!r}" for i, v in bad[:3])
+            return (f"column {column!r} has {len(bad)} predictions whose first item is not a whole "
+                    f"class number: {shown}{' and more' if len(bad) > 3 else ''}")
+    return None
+
+
+def _top1_error(truth: pd.Series, pred: pd.Series) -> float:
+    """The share of rows whose first predicted class is not the true one: 1 - accuracy."""
+    true_classes = [int(value) for value in truth]
+    return float(1 - skm.accuracy_score(true_classes, [_first_label(value) for value in pred]))
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -419,6 +457,9 @@ METRICS: dict[str, Metric] = {
         Metric("lwlrap", False, "number", _lwlrap),
         Metric("laplace_log_likelihood", False, "number", _laplace_log_likelihood),
         Metric("kl_divergence", True, "distribution", _kl_divergence, _rows_round_to_one),
+        Metric("macro_f1", False, "integer", _one_column("macro_f1", _macro_f1), _whole_classes),
+        Metric("top1_error", True, "text", _one_column("top1_error", _top1_error),
+               _first_labels_are_classes),
     )
 }
 
