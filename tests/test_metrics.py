@@ -370,6 +370,7 @@ CASES = {
                                [[2500, 70], [1000, 500]]),
     "kl_divergence": ([[0.5, 0.5, 0], [0, 0, 1]], [[0.5, 0.5, 0], [0, 0, 1]],
                       [[0.2, 0.2, 0.6], [0.5, 0.5, 0]]),
+    "macro_f1": ([[0], [1], [2]], [[0], [1], [2]], [[1], [1], [2]]),
 }
 
 
@@ -439,3 +440,11 @@ def test_lwlrap_weights_each_row_by_its_true_labels():
         (1 / 2 + 1 + 2 / 3) / 3)
     with pytest.raises(ValueError, match="no row of the truth has a label"):
         compute("lwlrap", frame(a=[0, 0], b=[0, 0]), frame(a=[0.1, 0.2], b=[0.3, 0.4]))
+
+
+# -- macro_f1 (herbarium-2020-fgvc7, herbarium-2021-fgvc8, herbarium-2022-fgvc9) --
+
+def test_macro_f1_averages_every_class_of_truth_and_predictions_by_hand():
+    """Truth 0 0 1 2, predicted 0 1 1 3: F1 of class 0 = 2/3, class 1 = 2/3, classes 2 and 3 = 0."""
+    score = compute("macro_f1", pd.DataFrame({"c": [0, 0, 1, 2]}), pd.DataFrame({"c": [0, 1, 1, 3]}))
+    assert score == pytest.approx((2 / 3 + 2 / 3 + 0 + 0) / 4)

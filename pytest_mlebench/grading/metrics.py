@@ -385,6 +385,16 @@ def _kl_divergence(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     return float(special.rel_entr(truth, pred).sum(axis=1).mean())
 
 
+# -- class-number metrics of the camera-trap and species competitions (iwildcam, inaturalist, herbarium) --
+
+def _macro_f1(truth: pd.Series, pred: pd.Series) -> float:
+    """scikit-learn's f1_score(average="macro"), as MLE-bench calls it on class numbers: the
+    classes are those of the truth and the predictions together, so a predicted class no image
+    has adds an F1 of 0 to the average; an undefined F1 (a class never predicted) counts 0."""
+    return float(skm.f1_score(truth.to_numpy(dtype=float).astype(np.int64),
+                              pred.to_numpy(dtype=float).astype(np.int64), average="macro", zero_division=0))
+
+
 METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
@@ -419,6 +429,7 @@ METRICS: dict[str, Metric] = {
         Metric("lwlrap", False, "number", _lwlrap),
         Metric("laplace_log_likelihood", False, "number", _laplace_log_likelihood),
         Metric("kl_divergence", True, "distribution", _kl_divergence, _rows_round_to_one),
+        Metric("macro_f1", False, "integer", _one_column("macro_f1", _macro_f1), _whole_classes),
     )
 }
 
