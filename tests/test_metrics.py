@@ -443,7 +443,7 @@ def test_lwlrap_weights_each_row_by_its_true_labels():
         compute("lwlrap", frame(a=[0, 0], b=[0, 0]), frame(a=[0.1, 0.2], b=[0.3, 0.4]))
 
 
-# -- macro_f1 and top1_error (iwildcam-2019-fgvc6, inaturalist-2019-fgvc6) --
+# -- macro_f1 and top1_error (iwildcam-2019-fgvc6, inaturalist-2019-fgvc6, herbarium-*) --
 
 def test_macro_f1_averages_the_f1_of_every_class_in_truth_or_predictions():
     # Class 0: P = 1/1, R = 1/2, F1 = 2/3. Class 1: P = 1/2, R = 1, F1 = 2/3. Class 9, only

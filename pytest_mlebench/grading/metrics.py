@@ -385,7 +385,7 @@ def _kl_divergence(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     return float(special.rel_entr(truth, pred).sum(axis=1).mean())
 
 
-# -- class-number metrics of the camera-trap and species competitions (iwildcam, inaturalist) --
+# -- class-number metrics of the camera-trap and species competitions (iwildcam, inaturalist, herbarium) --
 
 def _macro_f1(truth: pd.Series, pred: pd.Series) -> float:
     """scikit-learn's f1_score(average="macro"), as MLE-bench calls it on class numbers: the
