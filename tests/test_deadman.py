@@ -51,7 +51,9 @@ def test_a_sigkilled_session_stops_its_agent_and_detached_child_then_frees_the_l
     pids_file, lease_dir, output = tmp_path / "pids", tmp_path / "leases", tmp_path / "session.log"
     monkeypatch.setenv("PIDS_FILE", str(pids_file))
     write_agent(bench.path / "agents" / "detacher", DETACHER + "sleep 600\n")
-    proc = start_session(bench.path, ["--agent=detacher", "--mlebench-cpus-per-run=1",
+    # Host pids in a host file: outside the local runner's sandbox (test_local_sandbox.py kills one).
+    proc = start_session(bench.path, ["--agent=detacher", "--mlebench-local-sandbox=none",
+                                      "--mlebench-cpus-per-run=1",
                                       f"--mlebench-lease-dir={lease_dir}",
                                       "--competitions=tiny-auc"], output)
     wait_for(lambda: len(pids(pids_file)) == 2 and agent_started(bench.path),
@@ -83,14 +85,15 @@ def test_a_passing_run_leaves_no_detached_child(tmp_path: Path) -> None:
     pids_file = tmp_path / "pids"
     spec = local_spec(tmp_path, DETACHER + 'until [ "$(wc -l < "$PIDS_FILE")" = 2 ]; do sleep 0.1; done\n'
                       'echo "id,y" > "$SUBMISSION_DIR/submission.csv"\n', time_limit=600)
-    result = LocalRunner().run(spec)
+    result = LocalRunner(sandbox="none").run(spec)
     assert (result.exit_code, result.timed_out) == (0, False) and result.submission_path is not None
     detached = pids(pids_file)
     assert len(detached) == 2 and not any(alive(pid) for pid in detached)
 
 
 def test_an_agent_ignoring_sigterm_is_killed_after_the_grace_period(tmp_path: Path) -> None:
-    result = LocalRunner(kill_grace_s=1).run(local_spec(tmp_path, DETACHER + "sleep 600\n", time_limit=1))
+    spec = local_spec(tmp_path, DETACHER + "sleep 600\n", time_limit=1)
+    result = LocalRunner(kill_grace_s=1, sandbox="none").run(spec)
     log = result.log_path.read_text()
     assert result.timed_out and result.exit_code is None
     assert "time limit of 1s reached" in log and "still running 1s after SIGTERM: killed" in log

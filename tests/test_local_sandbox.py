@@ -14,7 +14,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
+from waiting import agent_started, start_session, wait_for
 
 from pytest_mlebench.runners.sandbox import bwrap_problem
 
@@ -137,3 +139,24 @@ def test_require_isolation_refuses_an_unsandboxed_local_runner(bench: pytest.Pyt
 def test_require_isolation_accepts_the_sandboxed_local_runner(bench: pytest.Pytester) -> None:
     result = bench.runpytest("--agent=good", "--competitions=tiny-auc", "--mlebench-require-isolation")
     result.assert_outcomes(passed=1)
+
+
+@needs_bwrap
+def test_a_killed_session_takes_its_sandboxed_agent_with_it(bench: pytest.Pytester, tmp_path: Path) -> None:
+    """SIGKILL to pytest: the dead-man's switch ends the sandbox and everything in it."""
+    folder = bench.path / "agents" / "napper"
+    folder.mkdir()
+    (folder / "agent.yaml").write_text("name: napper\nstart: start.sh\n")
+    (folder / "start.sh").write_text("echo sleeping\nsetsid sleep 600 &\nexec sleep 600\n")
+    output = tmp_path / "session.log"
+    proc = start_session(bench.path, ["--agent=napper", "--competitions=tiny-auc"], output)
+    wait_for(lambda: agent_started(bench.path), "the sandboxed agent started", proc=proc, output=output)
+    inside = [p for p in psutil.Process(proc.pid).children(recursive=True) if p.name() in ("bwrap", "sleep")]
+    assert {p.name() for p in inside} == {"bwrap", "sleep"}, inside
+    proc.kill()
+    proc.wait()
+
+    def gone() -> bool:
+        return not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in inside)
+
+    wait_for(gone, "the sandbox and its processes ended", timeout=30)
