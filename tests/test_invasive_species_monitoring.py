@@ -36,6 +36,8 @@ def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
     for side, names in (("train", train["name"]), ("test", test["name"])):
         assert sorted(p.name for p in (public / side).iterdir()) == sorted(f"{n}.jpg" for n in names)
     assert (public / "test" / f"{test['name'][0]}.jpg").read_bytes()[:2] == b"\xff\xd8"
+    # readable by the agent's user too: py7zr extracts a member stored without a mode as 0600
+    assert all(p.stat().st_mode & 0o444 == 0o444 for p in (public / "test").iterdir())
 
 
 def test_an_unpacked_raw_folder_is_linked(prepared: Prepared, tmp_path: Path) -> None:

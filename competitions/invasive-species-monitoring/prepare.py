@@ -10,7 +10,7 @@ them into train.7z and test.7z, but wrote each archive with py7zr's ``write`` on
 folder, which stores the folder entry and none of its files: its archives hold no photo
 (openai/mle-bench#122). Here the photos are shipped as the folders those archives were
 to hold, ``train/<name>.jpg`` and ``test/<name>.jpg``: extracted from train.7z in one
-pass (or hard-linked from an unpacked raw ``train/`` folder).
+pass and made readable by all (or hard-linked from an unpacked raw ``train/`` folder).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     else:
         sevenzip.place(raw / "train.7z", {f"train/{key}": dest for key, dest in places.items()},
                        public.parent, "extracting forest photos from train.7z")
+        for dest in places.values():  # a member stored without a mode comes out 0600, which an
+            dest.chmod(dest.stat().st_mode | 0o444)  # agent running as another user cannot read
 
     write_zipped_csv(train, public / "train_labels.csv.zip")
     write_zipped_csv(test.assign(invasive=0.5), public / "sample_submission.csv.zip")
