@@ -1,12 +1,14 @@
-"""herbarium-2021-fgvc8: MLE-bench's per-category 80/20 split of Kaggle's COCO-style metadata
-(small categories by its rule, test images shuffled by Random(0) and renumbered) and macro F1,
-on the competition's own synthetic raw files."""
+"""herbarium-2020-fgvc7 and herbarium-2021-fgvc8, which MLE-bench prepares alike: its
+per-category 80/20 split of Kaggle's COCO-style metadata (small categories by its rule, test
+images shuffled by Random(0) and renumbered) and macro F1, on each competition's own synthetic
+raw files. They differ in the folder Kaggle's download unpacks to and the metadata's encoding."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,13 +18,30 @@ from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission
 
-CID = "herbarium-2021-fgvc8"
-ROOT = "."
+
+@dataclass(frozen=True)
+class Herbarium:
+    cid: str
+    #: Where Kaggle's train/ and test/ are in the download ("." for the top level).
+    root: str
+    #: How Kaggle's train metadata.json is encoded (2020's is not valid UTF-8).
+    encoding: str
+    #: The public folder's entries besides description.md and sample_submission.csv.
+    folders: tuple[str, ...]
+
+
+HERBARIA = [Herbarium("herbarium-2020-fgvc7", "nybg2020", "latin-1", ("nybg2020",)),
+            Herbarium("herbarium-2021-fgvc8", ".", "utf-8", ("test", "train"))]
+
+
+@pytest.fixture(scope="module", params=HERBARIA, ids=lambda h: h.cid)
+def herbarium(request: pytest.FixtureRequest) -> Herbarium:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    return prepare_one(tmp_path_factory, CID)
+def prepared(tmp_path_factory: pytest.TempPathFactory, herbarium: Herbarium) -> Prepared:
+    return prepare_one(tmp_path_factory, herbarium.cid)
 
 
 def expected_split(metadata: dict) -> tuple[list[dict], list[dict]]:
@@ -45,9 +64,9 @@ def expected_split(metadata: dict) -> tuple[list[dict], list[dict]]:
     return train, test
 
 
-def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
-    raw, public = prepared.raw / ROOT, prepared.data.public / ROOT
-    metadata = json.loads((raw / "train/metadata.json").read_text(encoding="utf-8"))
+def test_the_split_is_mlebench_s(prepared: Prepared, herbarium: Herbarium) -> None:
+    raw, public = prepared.raw / herbarium.root, prepared.data.public / herbarium.root
+    metadata = json.loads((raw / "train/metadata.json").read_text(encoding=herbarium.encoding))
     train, test = expected_split(metadata)
     new_train = json.loads((public / "train/metadata.json").read_text())
     assert [image["id"] for image in new_train["images"]] == [image["id"] for image in train]
@@ -64,8 +83,8 @@ def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
                                 raw / "train" / image["file_name"])
     for image in train:
         assert os.path.samefile(public / "train" / image["file_name"], raw / "train" / image["file_name"])
-    assert len(test) == 15 and sorted(p.name for p in prepared.data.public.iterdir()) == [
-        "description.md", "sample_submission.csv", "test", "train"]
+    assert len(test) == 15 and sorted(p.name for p in prepared.data.public.iterdir()) == sorted([
+        "description.md", "sample_submission.csv", *herbarium.folders])
 
 
 def test_the_sample_scores_zero_and_the_answers_one(prepared: Prepared, tmp_path: Path) -> None:
