@@ -372,6 +372,7 @@ CASES = {
                       [[0.2, 0.2, 0.6], [0.5, 0.5, 0]]),
     "macro_f1": ([[0], [1], [2]], [[0], [1], [2]], [[1], [1], [2]]),
     "top1_error": ([["3"], ["7"]], [["3 1"], ["7"]], [["1 3"], ["7"]]),
+    "alaska_weighted_auc": ([[1], [0], [1], [0]], [[0.9], [0.1], [0.8], [0.2]], [[0.9], [0.8], [0.3], [0.1]]),
 }
 
 
@@ -464,3 +465,28 @@ def test_top1_error_refuses_a_first_item_that_is_not_a_class_number(bad):
     reason = get_metric("top1_error").check(pd.DataFrame({"c": ["1 2", bad]}, index=["a", "b"]))
     assert reason == (f"column 'c' has 1 predictions whose first item is not a whole class number: "
                       f"id 'b' = {bad!r}")
+
+# -- alaska_weighted_auc: area left of the ROC curve, the TPR band [0, 0.4] weighted 2, [0.4, 1] 1 --
+
+def test_alaska_weighted_auc_by_hand():
+    """Truth 1 0 1 0 ranked 0.9 0.8 0.3 0.1: FPR is 0 up to TPR 0.5, then 0.5. Band [0, 0.4]:
+    area 0.4 x (1 - 0) = 0.4, weighted 2. Band [0.4, 1]: 0.1 x 1 + 0.5 x (1 - 0.5) = 0.35.
+    (0.8 + 0.35) / (2 x 0.4 + 0.6); plain AUC would be 3/4."""
+    truth = frame(y=[1, 0, 1, 0])
+    assert compute("alaska_weighted_auc", truth, frame(y=[0.9, 0.8, 0.3, 0.1])) == pytest.approx(1.15 / 1.4)
+    # Perfect ranking (any numbers, not only probabilities): 1. Reversed: 0.
+    assert compute("alaska_weighted_auc", truth, frame(y=[5.0, -1.0, 3.0, -2.0])) == pytest.approx(1.0)
+    assert compute("alaska_weighted_auc", truth, frame(y=[0.1, 0.9, 0.2, 0.8])) == pytest.approx(0.0)
+    # A constant: the diagonal. 2 x (0.4 - 0.4^2 / 2) + (0.6 - (1 - 0.4^2) / 2) = 0.64 + 0.18.
+    assert compute("alaska_weighted_auc", truth, frame(y=[0.0] * 4)) == pytest.approx(0.82 / 1.4)
+
+
+def test_alaska_weighted_auc_interpolates_the_band_edge():
+    """Truth 1 1 1 0 0 ranked 3 2 0 1 0: TPR jumps 1/3 -> 2/3 at FPR 0, so TPR 0.4 is put in at
+    FPR 0; then FPR 1/2 at TPR 2/3 and (ties at 0) 1 at TPR 1. Band [0, 0.4]: 0.4, weighted 2.
+    Band [0.4, 1]: (2/3 - 0.4) x 1 + 1/3 x the trapezoid from (1/2, 2/3) to (1, 1): 1 - 3/4."""
+    truth, pred = frame(y=[1, 1, 1, 0, 0]), frame(y=[3.0, 2.0, 0.0, 1.0, 0.0])
+    upper = (2 / 3 - 0.4) + (1 / 3) * (1 - 0.75)
+    assert compute("alaska_weighted_auc", truth, pred) == pytest.approx((0.8 + upper) / 1.4)
+    with pytest.raises(ValueError, match="single class"):
+        compute("alaska_weighted_auc", frame(y=[1, 1]), frame(y=[0.2, 0.3]))

@@ -422,6 +422,35 @@ def _top1_error(truth: pd.Series, pred: pd.Series) -> float:
     true_classes = [int(value) for value in truth]
     return float(1 - skm.accuracy_score(true_classes, [_first_label(value) for value in pred]))
 
+# -- alaska2-image-steganalysis: ROC AUC with TPR bands weighted ------------------------------------
+
+#: The TPR bands of ALASKA2's weighted AUC and their weights: the band below 40% TPR counts twice.
+ALASKA_TPR_CUTS = (0.0, 0.4, 1.0)
+ALASKA_WEIGHTS = (2.0, 1.0)
+
+
+def _alaska_weighted_auc(truth: pd.Series, pred: pd.Series) -> float:
+    """ALASKA2's weighted AUC as MLE-bench computes it: scikit-learn's ROC curve with each band
+    edge missing from the TPRs put in (its FPR interpolated linearly), then per band the area
+    left of the curve, the integral of (1 - FPR) dTPR over the band (the band's points, closed by (1, top)),
+    weighted; the sum is divided by the weighted band widths, so a perfect ranking scores 1."""
+    classes = truth.unique()
+    if len(classes) < 2:
+        raise ValueError(f"weighted AUC is undefined: the truth holds a single class ({classes[0]!r})")
+    fpr, tpr, _ = skm.roc_curve(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float), pos_label=1)
+    for cut in ALASKA_TPR_CUTS:
+        if cut not in tpr:
+            i = int(np.searchsorted(tpr, cut, side="right"))  # the first TPR above the cut
+            at = fpr[i - 1] + (fpr[i] - fpr[i - 1]) * (cut - tpr[i - 1]) / (tpr[i] - tpr[i - 1])
+            fpr, tpr = np.insert(fpr, i, at), np.insert(tpr, i, cut)
+    total = 0.0
+    for low, high, weight in zip(ALASKA_TPR_CUTS[:-1], ALASKA_TPR_CUTS[1:], ALASKA_WEIGHTS, strict=True):
+        inside = (low <= tpr) & (tpr <= high)
+        xs, ys = np.append(fpr[inside], 1.0), np.append(tpr[inside], high) - low
+        total += weight * skm.auc(xs, ys)
+    widths = np.diff(ALASKA_TPR_CUTS)
+    return float(total / np.dot(widths, ALASKA_WEIGHTS))
+
 
 METRICS: dict[str, Metric] = {
     metric.name: metric
@@ -460,6 +489,8 @@ METRICS: dict[str, Metric] = {
         Metric("macro_f1", False, "integer", _one_column("macro_f1", _macro_f1), _whole_classes),
         Metric("top1_error", True, "text", _one_column("top1_error", _top1_error),
                _first_labels_are_classes),
+        Metric("alaska_weighted_auc", False, "number",
+               _one_column("alaska_weighted_auc", _alaska_weighted_auc)),
     )
 }
 
