@@ -439,3 +439,18 @@ def test_lwlrap_weights_each_row_by_its_true_labels():
         (1 / 2 + 1 + 2 / 3) / 3)
     with pytest.raises(ValueError, match="no row of the truth has a label"):
         compute("lwlrap", frame(a=[0, 0], b=[0, 0]), frame(a=[0.1, 0.2], b=[0.3, 0.4]))
+
+
+CASES["map_at_5"] = ([["a"], ["b"]], [["a x"], ["b"]], [["x a"], ["x"]])
+
+
+def test_map_at_5_scores_the_first_hit_of_five_guesses():
+    """Row a: hit at place 2, AP 1/2. Row b: hit at place 1 (its repeat scores nothing), AP 1.
+    Row c: the hit is 6th, beyond k, AP 0. Row d: a doubled space is an empty guess that takes
+    place 2, so the hit is 3rd, AP 1/3. MAP = (1/2 + 1 + 0 + 1/3) / 4."""
+    truth = frame(t=["7", "8", "9", "5"])
+    pred = frame(t=["1 7 2", "8 8 8 8 8", "1 2 3 4 5 9", "1  5"])
+    assert compute("map_at_5", truth, pred) == pytest.approx((1 / 2 + 1 + 0 + 1 / 3) / 4)
+    # Two true labels: each hit's precision, divided by min(2, 5); an empty guess list scores 0.
+    assert compute("map_at_5", frame(t=["1 2", "3"]), frame(t=["2 0 1", ""])) == pytest.approx(
+        (1 + 2 / 3) / 2 / 2)
