@@ -454,3 +454,14 @@ def test_map_at_5_scores_the_first_hit_of_five_guesses():
     # Two true labels: each hit's precision, divided by min(2, 5); an empty guess list scores 0.
     assert compute("map_at_5", frame(t=["1 2", "3"]), frame(t=["2 0 1", ""])) == pytest.approx(
         (1 + 2 / 3) / 2 / 2)
+
+
+CASES["micro_f1_of_label_sets"] = ([["1 2"], ["3"]], [["1 2"], ["3"]], [["1"], ["2"]])
+
+
+def test_micro_f1_of_label_sets_drops_labels_the_truth_never_holds():
+    """TP: 1 (row a), 3 (row b) = 2; FP: 2 in row b (label 9 is no class: dropped); FN: 2 in rows
+    a and c. F1 = 2*2 / (2*2 + 1 + 2) = 4/7. A repeated label counts once; an empty row predicts
+    nothing."""
+    truth = frame(t=["1 2", "3", "2"])
+    assert compute("micro_f1_of_label_sets", truth, frame(t=["1 1", "3 2 9", ""])) == pytest.approx(4 / 7)

@@ -455,6 +455,23 @@ def _map_at_5(truth: pd.Series, pred: pd.Series) -> float:
 METRICS["map_at_5"] = Metric("map_at_5", False, "text", _one_column("map_at_5", _map_at_5))
 
 
+def _micro_f1_of_label_sets(truth: pd.Series, pred: pd.Series) -> float:
+    """imet-2020-fgvc7's score as MLE-bench computes it: micro F1 over whitespace-separated
+    labels, 2 TP / (2 TP + FP + FN) summed over all rows, where only the labels that occur in the
+    truth are classes: a predicted label outside them is dropped (scikit-learn's
+    MultiLabelBinarizer ignores it), never a false positive. A repeated label counts once."""
+    true_sets = [set(text.split()) for text in truth]
+    classes = set().union(*true_sets)
+    pred_sets = [set(text.split()) & classes for text in pred]
+    tp = sum(len(t & p) for t, p in zip(true_sets, pred_sets, strict=True))
+    wrong = sum(len(t ^ p) for t, p in zip(true_sets, pred_sets, strict=True))
+    return 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
+
+
+METRICS["micro_f1_of_label_sets"] = Metric("micro_f1_of_label_sets", False, "text",
+                                           _one_column("micro_f1_of_label_sets", _micro_f1_of_label_sets))
+
+
 def get_metric(name: str) -> Metric:
     """The metric called ``name``; a typo in a competition.yaml names the valid choices."""
     try:
