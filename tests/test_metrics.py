@@ -466,6 +466,7 @@ def test_top1_error_refuses_a_first_item_that_is_not_a_class_number(bad):
     assert reason == (f"column 'c' has 1 predictions whose first item is not a whole class number: "
                       f"id 'b' = {bad!r}")
 
+
 # -- alaska_weighted_auc: area left of the ROC curve, the TPR band [0, 0.4] weighted 2, [0.4, 1] 1 --
 
 def test_alaska_weighted_auc_by_hand():
@@ -490,3 +491,29 @@ def test_alaska_weighted_auc_interpolates_the_band_edge():
     assert compute("alaska_weighted_auc", truth, pred) == pytest.approx((0.8 + upper) / 1.4)
     with pytest.raises(ValueError, match="single class"):
         compute("alaska_weighted_auc", frame(y=[1, 1]), frame(y=[0.2, 0.3]))
+
+
+CASES["map_at_5"] = ([["a"], ["b"]], [["a x"], ["b"]], [["x a"], ["x"]])
+
+
+def test_map_at_5_scores_the_first_hit_of_five_guesses():
+    """Row a: hit at place 2, AP 1/2. Row b: hit at place 1 (its repeat scores nothing), AP 1.
+    Row c: the hit is 6th, beyond k, AP 0. Row d: a doubled space is an empty guess that takes
+    place 2, so the hit is 3rd, AP 1/3. MAP = (1/2 + 1 + 0 + 1/3) / 4."""
+    truth = frame(t=["7", "8", "9", "5"])
+    pred = frame(t=["1 7 2", "8 8 8 8 8", "1 2 3 4 5 9", "1  5"])
+    assert compute("map_at_5", truth, pred) == pytest.approx((1 / 2 + 1 + 0 + 1 / 3) / 4)
+    # Two true labels: each hit's precision, divided by min(2, 5); an empty guess list scores 0.
+    assert compute("map_at_5", frame(t=["1 2", "3"]), frame(t=["2 0 1", ""])) == pytest.approx(
+        (1 + 2 / 3) / 2 / 2)
+
+
+CASES["micro_f1_of_label_sets"] = ([["1 2"], ["3"]], [["1 2"], ["3"]], [["1"], ["2"]])
+
+
+def test_micro_f1_of_label_sets_drops_labels_the_truth_never_holds():
+    """TP: 1 (row a), 3 (row b) = 2; FP: 2 in row b (label 9 is no class: dropped); FN: 2 in rows
+    a and c. F1 = 2*2 / (2*2 + 1 + 2) = 4/7. A repeated label counts once; an empty row predicts
+    nothing."""
+    truth = frame(t=["1 2", "3", "2"])
+    assert compute("micro_f1_of_label_sets", truth, frame(t=["1 1", "3 2 9", ""])) == pytest.approx(4 / 7)

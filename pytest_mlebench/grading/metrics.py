@@ -495,6 +495,55 @@ METRICS: dict[str, Metric] = {
 }
 
 
+# -- mean average precision at k (hotel-id-2021-fgvc8, whale-categorization-playground) --------
+
+#: How many ranked guesses MAP@5 reads per row.
+MAP_K = 5
+
+
+def _average_precision_at_k(truth: set[str], guesses: list[str], k: int) -> float:
+    """AP@k as MLE-bench computes it: only the first k guesses count, a repeated guess never
+    scores twice, and the sum of precisions at the hits is divided by min(|truth|, k)."""
+    guesses = guesses[:k]
+    hits, total = 0, 0.0
+    for i, guess in enumerate(guesses):
+        if guess in truth and guess not in guesses[:i]:
+            hits += 1
+            total += hits / (i + 1)
+    return total / min(len(truth), k) if truth else 0.0
+
+
+def _map_at_5(truth: pd.Series, pred: pd.Series) -> float:
+    """Kaggle's MAP@5 over space-separated guesses, as MLE-bench splits them: on single spaces
+    (``str.split(" ")``, so a doubled space is an empty guess that takes a place), the truth's
+    labels a set. An empty cell is MLE-bench's NaN, read as the one guess "nan"."""
+    def labels(text: str) -> list[str]:
+        return (text if text != "" else "nan").split(" ")
+
+    return float(np.mean([_average_precision_at_k(set(labels(t)), labels(p), MAP_K)
+                          for t, p in zip(truth, pred, strict=True)]))
+
+
+METRICS["map_at_5"] = Metric("map_at_5", False, "text", _one_column("map_at_5", _map_at_5))
+
+
+def _micro_f1_of_label_sets(truth: pd.Series, pred: pd.Series) -> float:
+    """imet-2020-fgvc7's score as MLE-bench computes it: micro F1 over whitespace-separated
+    labels, 2 TP / (2 TP + FP + FN) summed over all rows, where only the labels that occur in the
+    truth are classes: a predicted label outside them is dropped (scikit-learn's
+    MultiLabelBinarizer ignores it), never a false positive. A repeated label counts once."""
+    true_sets = [set(text.split()) for text in truth]
+    classes = set().union(*true_sets)
+    pred_sets = [set(text.split()) & classes for text in pred]
+    tp = sum(len(t & p) for t, p in zip(true_sets, pred_sets, strict=True))
+    wrong = sum(len(t ^ p) for t, p in zip(true_sets, pred_sets, strict=True))
+    return 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
+
+
+METRICS["micro_f1_of_label_sets"] = Metric("micro_f1_of_label_sets", False, "text",
+                                           _one_column("micro_f1_of_label_sets", _micro_f1_of_label_sets))
+
+
 def get_metric(name: str) -> Metric:
     """The metric called ``name``; a typo in a competition.yaml names the valid choices."""
     try:
