@@ -151,6 +151,14 @@ def docker_base_image() -> str:
     return base_image(require_docker())
 
 
+@pytest.fixture(autouse=True)
+def _docker_tests_have_the_base_image(request: pytest.FixtureRequest) -> None:
+    """Every docker test waits for the base image first, also one whose runner would build its
+    agent's image itself: on a fresh engine the base is still being built (scripts/test)."""
+    if request.node.get_closest_marker("docker") is not None:
+        request.getfixturevalue("docker_base_image")
+
+
 @pytest.fixture
 def session_label(monkeypatch: pytest.MonkeyPatch) -> str:
     """A session id of this test's own, for the pytest sessions it starts: their containers carry it.
