@@ -79,6 +79,13 @@ def _system_args() -> list[str]:
             args += ["--ro-bind", str(path), str(path)]
     for hidden in _unreadable(Path("/etc")):
         args += ["--tmpfs", str(hidden)] if hidden.is_dir() else ["--ro-bind", "/dev/null", str(hidden)]
+    return args
+
+
+def _python_args() -> list[str]:
+    """The Python running pytest (its venv and base prefix), read-only: bound after the /tmp
+    tmpfs, since a venv may live under /tmp (CI's does)."""
+    args: list[str] = []
     for prefix in sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}):
         if not any(prefix.is_relative_to(Path("/") / top) for top in SYSTEM):
             args += ["--ro-bind", str(prefix), str(prefix)]
@@ -91,7 +98,7 @@ def bwrap_argv(argv: Sequence[str], *, read_write: Sequence[Path], read_only: Se
     ``read_only`` (source, path inside) pairs, and loopback only unless ``network``."""
     args = [shutil.which("bwrap") or "bwrap", *_system_args(),
             "--proc", "/proc", "--dev", "/dev", "--ro-bind", "/sys", "/sys",
-            "--tmpfs", "/tmp", "--tmpfs", "/run",
+            "--tmpfs", "/tmp", "--tmpfs", "/run", *_python_args(),
             "--unshare-all", *(["--share-net"] if network else []),
             "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     for device in sorted(Path("/dev").glob("nvidia*")):  # leased GPUs (CUDA_VISIBLE_DEVICES picks)
