@@ -20,10 +20,7 @@ from .catalog.registry import Agent, Competition, Registry
 from .data.raw import SYNTHETIC
 from .data.store import DataStore, PreparedCompetition
 from .fsutil import remove_tree, write_atomically
-from .grading.bounded import Bounds
-from .grading.grader import AnswersChanged, Grader
 from .grading.record import as_text, new_record
-from .grading.report import grade_submission
 from .leaderboards.sources import LeaderboardLookup, find_leaderboard
 from .options import LLM, Limits, Paths, Selection
 from .provenance import agent_commit, gpu_model, host_cpus
@@ -32,7 +29,9 @@ from .runners.base import LLM_LOG, Runner, RunResult, RunSpec
 from .runners.endpoint import upload_cap
 from .runners.leases import Leaser
 
-if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs
+if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs, pandas
+    # and the metrics when a competition is first prepared
+    from .grading.grader import Grader
     from .runners.gateway.server import Gateway, GatewayRun
 
 RUN_FILE = "run.json"
@@ -84,6 +83,8 @@ def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: Le
     comp = prepared.competition
     if prepared.data == SYNTHETIC:
         lookup = LeaderboardLookup(None, "none", "synthetic data: not placed on the human leaderboard")
+    from .grading.report import grade_submission  # pandas and the metrics: loaded by the first grade
+
     graded = grade_submission(submission_path=submission_path, grader=grader,
                               leaderboard=lookup.leaderboard, missing_reason=missing_reason)
     return new_record(
@@ -170,6 +171,9 @@ class Harness:
         """
         prepared = self.store.prepare(competition)
         if competition.id not in self._leaderboards:
+            from .grading.bounded import Bounds
+            from .grading.grader import AnswersChanged
+
             try:
                 grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
             except AnswersChanged:

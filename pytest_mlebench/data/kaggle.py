@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:
     from kaggle.api.kaggle_api_extended import KaggleApi
 
@@ -263,6 +261,7 @@ def download_leaderboard(competition_id: str, dest: Path) -> Path:
     MLE-bench grades against), best first, a page at a time. The file is written
     whole or not at all, so a reader never loads half a leaderboard.
     """
+    import pandas as pd
     from kagglesdk.competitions.types.competition_api_service import ApiGetLeaderboardRequest
 
     from ..leaderboards.format import LEADERBOARD_COLUMNS

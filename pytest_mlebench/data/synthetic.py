@@ -22,18 +22,18 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-from PIL import Image
-from scipy.io import wavfile
+from typing import TYPE_CHECKING
 
 from ..catalog.registry import Competition
 from ..fsutil import remove_tree
 from .raw import SYNTHETIC, RawDataError, RawSource
 
+if TYPE_CHECKING:  # the builders' helpers import them when first called, not at plugin load
+    import numpy as np
+    import pandas as pd
+
 #: Writes one competition's raw files into an existing, empty folder.
-Builder = Callable[[Path, np.random.Generator], None]
+Builder = Callable[[Path, "np.random.Generator"], None]
 
 SYNTHETIC_FILE = "synthetic.py"
 
@@ -51,6 +51,8 @@ def builder(competition: Competition) -> Builder:
 
 def competition_rng(competition_id: str, seed: int) -> np.random.Generator:
     """A generator of the competition's own: its files do not depend on what else is selected."""
+    import numpy as np
+
     return np.random.default_rng([seed, zlib.crc32(competition_id.encode())])
 
 
@@ -149,6 +151,8 @@ def hex_ids(rng: np.random.Generator, n: int, digits: int) -> list[str]:
 # -- images and sound ---------------------------------------------------------------------------
 
 def image_bytes(array: np.ndarray, fmt: str) -> bytes:
+    from PIL import Image
+
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format=fmt)
     return buffer.getvalue()
@@ -156,17 +160,19 @@ def image_bytes(array: np.ndarray, fmt: str) -> bytes:
 
 def photo(rng: np.random.Generator, fmt: str = "JPEG", shape: tuple[int, int] = (6, 8)) -> bytes:
     """A tiny colour image of random pixels."""
-    return image_bytes(rng.integers(0, 256, (*shape, 3), dtype=np.uint8), fmt)
+    return image_bytes(rng.integers(0, 256, (*shape, 3), dtype="uint8"), fmt)
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
+    from scipy.io import wavfile
+
     buffer = io.BytesIO()
     wavfile.write(buffer, rate, samples)
     return buffer.getvalue()
 
 
 def wav_clip(rng: np.random.Generator) -> bytes:
-    return wav_bytes(rng.integers(-2000, 2000, 160, dtype=np.int16), 16_000)
+    return wav_bytes(rng.integers(-2000, 2000, 160, dtype="int16"), 16_000)
 
 
 def aiff_bytes(samples: np.ndarray, rate: int) -> bytes:
@@ -181,7 +187,7 @@ def aiff_bytes(samples: np.ndarray, rate: int) -> bytes:
 
 
 def aiff_clip(rng: np.random.Generator) -> bytes:
-    return aiff_bytes(rng.integers(-2000, 2000, 40, dtype=np.int16), 2000)
+    return aiff_bytes(rng.integers(-2000, 2000, 40, dtype="int16"), 2000)
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -198,6 +204,9 @@ def text(rng: np.random.Generator, n_words: int = 6) -> str:
 def normalization_tokens(pool: list[tuple[str, str, str]], rng: np.random.Generator) -> pd.DataFrame:
     """About 400 (class, before, after) tokens in 80 sentences with gaps in their ids, as sentences
     appear in the text-normalization competitions' files."""
+    import numpy as np
+    import pandas as pd
+
     rows = []
     for sentence in 5 + 3 * np.arange(80):
         for token in range(int(rng.integers(2, 9))):
@@ -209,6 +218,8 @@ def normalization_tokens(pool: list[tuple[str, str, str]], rng: np.random.Genera
 def write_text_normalization(raw: Path, rng: np.random.Generator, language: str,
                              pool: list[tuple[str, str, str]]) -> None:
     """A text-normalization download: training tokens, stage 2's test and its sample, each zipped."""
+    import pandas as pd
+
     zip_csv(raw / f"{language}_train.csv.zip", normalization_tokens(pool, rng))
     stage_2 = normalization_tokens(pool, rng)[["sentence_id", "token_id", "before"]]
     zip_csv(raw / f"{language}_test_2.csv.zip", stage_2)

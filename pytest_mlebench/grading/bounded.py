@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .validate import InvalidSubmission
+from .errors import InvalidSubmission
 
 MIB = 1024**2
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..leaderboards.format import Leaderboard
-from .grader import Grader
+from .errors import InvalidSubmission
 from .medals import award, thresholds
-from .metrics import Metric
 from .record import MEDAL_FIELDS, THRESHOLD_FIELDS
-from .validate import InvalidSubmission
+
+if TYPE_CHECKING:  # the session reports records without loading pandas and the metrics
+    from ..leaderboards.format import Leaderboard
+    from .grader import Grader
+    from .metrics import Metric
 
 #: MLE-bench's Grader rounds every score to this many decimals before placing it.
 SCORE_DECIMALS = 5

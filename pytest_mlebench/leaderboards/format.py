@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 #: The columns of MLE-bench's leaderboard files: Kaggle API leaderboard entries, best first.
 LEADERBOARD_COLUMNS = ("scoreNullable", "teamId", "hasTeamName", "submissionDate", "score", "hasScore")
 
@@ -76,6 +73,9 @@ def load_leaderboard(path: str | os.PathLike[str], lower_is_better: bool, source
         raise LeaderboardError(
             f"{path} is not MLE-bench's leaderboard: its sha256 is {digest}, MLE-bench's file "
             f"has {expected_sha256}; restore it (reinstall the plugin)")
+    import numpy as np  # pandas: loaded when medals are first needed, not with the plugin
+    import pandas as pd
+
     try:
         table = pd.read_csv(path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -122,6 +122,8 @@ def write_leaderboard(
     submission_date: str = "2024-01-01 00:00:00",
 ) -> None:
     """Write scores in MLE-bench's leaderboard format, best first (for generated ladders)."""
+    import pandas as pd
+
     ordered = sorted((float(s) for s in scores), reverse=not lower_is_better)
     pd.DataFrame({
         "scoreNullable": ordered,
