@@ -19,8 +19,9 @@ from pytest_mlebench.grading.metrics import get_metric
 LABELS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 
 
-def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
-    """``submission`` arrives checked and in the answers' row order (validate.score)."""
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, truth: pd.DataFrame,
+          variant: str | None = None) -> float:
+    """``submission`` arrives checked and in the answers' row order, ``truth`` typed (validate.score)."""
     if variant is None:
         in_file_order = [c for c in submission.attrs["layout"].columns if c in LABELS]
     elif variant == "columns-by-name":
@@ -28,6 +29,6 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None =
     else:
         raise ValueError(f"unknown variant {variant!r}")
     scored = answers["scored"].astype(int).to_numpy() == 1
-    truth = answers.loc[scored, LABELS].astype(float).reset_index(drop=True)
+    truth = truth.loc[scored, LABELS].reset_index(drop=True)
     predicted = submission.loc[scored, in_file_order].reset_index(drop=True).set_axis(LABELS, axis=1)
     return get_metric("mean_columnwise_roc_auc").fn(truth, predicted)

@@ -16,7 +16,8 @@ from pytest_mlebench.grading.metrics import get_metric
 TARGETS = ["formation_energy_ev_natom", "bandgap_energy_ev"]
 
 
-def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, truth: pd.DataFrame,
+          variant: str | None = None) -> float:
     """``submission`` arrives checked, in the answers' row order (validate.score); by default its
     rows are put back in the file's order, so row i meets answer row i whatever its id."""
     predicted = submission[TARGETS]
@@ -24,5 +25,4 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None =
         predicted = predicted.iloc[np.argsort(submission.attrs["layout"].rows)]
     elif variant != "by-id":
         raise ValueError(f"unknown variant {variant!r}")
-    truth = answers[TARGETS].astype(float).reset_index(drop=True)
-    return get_metric("mean_columnwise_rmsle").fn(truth, predicted.reset_index(drop=True))
+    return get_metric("mean_columnwise_rmsle").fn(truth[TARGETS], predicted.reset_index(drop=True))

@@ -15,11 +15,10 @@ from pytest_mlebench.grading.validate import InvalidSubmission
 AUTHORS = ["EAP", "HPL", "MWS"]
 
 
-def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
-    """``submission`` arrives checked, in the answers' row order (validate.score)."""
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, truth: pd.DataFrame) -> float:
+    """``submission`` arrives checked, in the answers' row order, ``truth`` typed (validate.score)."""
     columns = submission.attrs["layout"].columns
     if columns[0] != "id":
         raise InvalidSubmission(f"the first column must be 'id' (as in sample_submission.csv), "
                                 f"got columns {list(columns)}")
-    truth = answers[AUTHORS].astype(float).reset_index(drop=True)
-    return get_metric("multiclass_log_loss").fn(truth, submission[AUTHORS])
+    return get_metric("multiclass_log_loss").fn(truth[AUTHORS], submission[AUTHORS])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .bounded import Bounds, call_bounded
-from .validate import GradeFn, GradingSpec, InvalidSubmission, parse_csv, score
+from .validate import GradeFn, GradingSpec, InvalidSubmission, Truth, parse_csv, score
 
 
 class AnswersChanged(RuntimeError):
@@ -31,6 +31,8 @@ class Grader:
     #: When set, each grade runs in a child process within these limits (the harness's
     #: graders: agents' files); None grades in this process (tests, the grade command).
     bounds: Bounds | None = None
+    #: What every grade needs of the answers (their ids, typed targets), worked out at load.
+    truth: Truth | None = None
 
     @classmethod
     def load(cls, spec: GradingSpec, answers_path: Path, grade_fn: GradeFn | None = None,
@@ -43,7 +45,8 @@ class Grader:
         data = answers_path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")
-        return cls(spec, parse_csv(data, answers_path.name), grade_fn)
+        answers = parse_csv(data, answers_path.name)
+        return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))
 
     def score(self, submission: str | os.PathLike[str]) -> float:
         """The unrounded score, or InvalidSubmission with the reason."""
@@ -52,7 +55,7 @@ class Grader:
         return self._score(submission)
 
     def _score(self, submission: str | os.PathLike[str]) -> float:
-        return score(submission, self.answers, self.spec, self.grade_fn)
+        return score(submission, self.answers, self.spec, self.grade_fn, self.truth)
 
     def check(self, submission: str | os.PathLike[str]) -> str | None:
         """None when grading would score the file, else the reason it would not.

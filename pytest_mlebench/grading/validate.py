@@ -9,11 +9,12 @@ submission's: it raises a plain ValueError, never InvalidSubmission.
 
 from __future__ import annotations
 
+import inspect
 import io
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from .errors import InvalidSubmission
 from .metrics import VALUE_TYPES, Metric
 
 #: Texts pandas reads as NaN: a missing value, not a garbled one.
@@ -40,11 +42,9 @@ MAX_LINE_BYTES = 1 << 20
 #: refused unparsed: enough to name every unexpected column of an honest mistake.
 MAX_EXTRA_COLUMNS = 64
 
-GradeFn = Callable[[pd.DataFrame, pd.DataFrame], float]
-
-
-class InvalidSubmission(ValueError):
-    """A submission that cannot be graded; its str is the reason the user reads."""
+#: A competition's grade.py ``grade(submission, answers)``; one that also takes ``truth`` (a
+#: keyword) receives the answers' target columns already typed, so it parses nothing again.
+GradeFn = Callable[..., float]
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,17 +96,30 @@ def _few(items: Sequence[object] | pd.Index, limit: int = 3, show: Callable[[obj
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def _longest_line(data: bytes) -> tuple[int, int]:
+    """The longest line's length and number (from 1), by one linear pass in numpy."""
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    lengths = np.diff(np.concatenate(([-1], newlines, [len(data)]))) - 1
+    return int(lengths.max()), int(lengths.argmax()) + 1
+
+
 def _check_bounds(data: bytes, name: str, max_columns: int | None) -> None:
     """Refuse, before any parser sees it, a file whose lines or header are too large to be a
-    submission: the check is linear in the file's size and allocates one small array."""
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-    ends = np.concatenate(([-1], newlines, [len(data)]))
-    longest = int(np.diff(ends).max()) - 1
-    if longest > MAX_LINE_BYTES:
-        line = int(np.diff(ends).argmax()) + 1
-        raise InvalidSubmission(
-            f"{name}: line {line} is {longest:,} bytes long; a submission's lines are at most "
-            f"{MAX_LINE_BYTES:,} bytes")
+    submission.
+
+    A line longer than MAX_LINE_BYTES holds a whole window of half that size, aligned to
+    that size, without a newline; looking for one newline per window is a few dozen calls
+    to C's memchr for a file of tens of MB. Only a file with such a window is measured line
+    by line.
+    """
+    window = (MAX_LINE_BYTES + 2) // 2
+    if any(data.find(b"\n", start, start + window) < 0
+           for start in range(0, len(data) - window + 1, window)):
+        longest, line = _longest_line(data)
+        if longest > MAX_LINE_BYTES:
+            raise InvalidSubmission(
+                f"{name}: line {line} is {longest:,} bytes long; a submission's lines are at most "
+                f"{MAX_LINE_BYTES:,} bytes")
     if max_columns is not None:
         fields = _FIRST_LINE.match(data)[1].count(b",") + 1
         if fields > max_columns + MAX_EXTRA_COLUMNS:
@@ -138,22 +151,61 @@ def _unquoted_cells(data: bytes) -> pd.DataFrame | None:
     return pd.DataFrame({i: pd.Series(column, dtype="str") for i, column in enumerate(table.columns)})
 
 
-def read_csv(path: str | os.PathLike[str], max_columns: int | None = None) -> pd.DataFrame:
+def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
+    """The file with the columns named in ``numbers`` parsed as floats by pyarrow and the others
+    as text, or None unless that gives exactly what parsing the text would: no quotes, the
+    header on the first line, and every such cell a number (a blank or "nan" is read as null,
+    and then the text path finds it and names it).
+
+    pyarrow's CSV parser and its cast of stripped text to float64 read a number alike; parsed
+    here once, a value is held as 8 bytes rather than as its text and its float.
+    """
+    if b'"' in data or data[:1] in (b"\n", b"\r"):
+        return None
+    try:
+        header = [n.strip() for n in _FIRST_LINE.match(data)[1].decode().removeprefix("\ufeff").split(",")]
+    except UnicodeDecodeError:
+        return None
+    if len(header) < 2 or len(set(header)) < len(header) or not set(numbers) & set(header):
+        return None
+    types = {f"f{i}": pa.float64() if name in numbers else pa.large_string() for i, name in enumerate(header)}
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(column_names=list(types), skip_rows=1),
+            convert_options=pcsv.ConvertOptions(column_types=types),
+        )
+    except pa.ArrowInvalid:
+        return None
+    columns = dict(zip(header, table.columns, strict=True))
+    if any(columns[name].null_count for name in numbers if name in columns):
+        return None
+    return pd.DataFrame({name: column.to_numpy() if name in numbers else pd.Series(column, dtype="str")
+                         for name, column in columns.items()})
+
+
+def read_csv(path: str | os.PathLike[str], max_columns: int | None = None,
+             numbers: Collection[str] = ()) -> pd.DataFrame:
     """A CSV file as exact text cells, or InvalidSubmission saying why it cannot be read.
 
     Nothing is guessed: ids such as "007" stay as written and no text becomes NaN
     behind the checks' back. Column names are stripped; a byte-order mark is dropped.
     With ``max_columns`` (a submission's), a header far wider than that is refused unparsed.
+    The columns named in ``numbers`` come as float64 where every cell is a number (see
+    ``_typed_cells``; the checks then find what the text would have told them).
     """
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"no file at {path}")
-    return parse_csv(path.read_bytes(), path.name, max_columns)
+    return parse_csv(path.read_bytes(), path.name, max_columns, numbers)
 
 
-def parse_csv(data: bytes, name: str, max_columns: int | None = None) -> pd.DataFrame:
+def parse_csv(data: bytes, name: str, max_columns: int | None = None,
+              numbers: Collection[str] = ()) -> pd.DataFrame:
     """:func:`read_csv` of a file's bytes already read (``name`` is the file's, for messages)."""
     _check_bounds(data, name, max_columns)
+    if numbers and (typed := _typed_cells(data, numbers)) is not None:
+        return typed
     raw = _unquoted_cells(data)
     if raw is None:
         try:
@@ -181,18 +233,54 @@ def _ids(frame: pd.DataFrame, column: str) -> pd.Index:
     return pd.Index(frame[column].astype(str).str.strip(), name=column)
 
 
-def _codes(truth_ids: pd.Index, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
-    """Integer codes of both id lists, equal for equal ids, and how many distinct ids there are.
+#: 10 ... 10**19: how many of them a magnitude reaches is its digit count minus one.
+_POWERS_OF_TEN = 10 ** np.arange(1, 20, dtype=np.uint64)
 
-    One hash pass (pyarrow's dictionary encoding) over the ids; every later check is integer
-    array arithmetic on the codes. Most submissions list the test ids in the answers' order:
-    then only the answers' ids are hashed.
+
+def _integers(ids: pd.Index) -> np.ndarray | None:
+    """The ids as int64 when each is an integer written the one way Python writes it (no
+    sign, leading zero or decimal point that comparing them as text would tell apart), else
+    None. Parsing and the round trip run in pyarrow's C++."""
+    text = pa.array(ids.array)
+    try:
+        numbers = pc.cast(text, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    # Python's writing of n has as many characters as n has digits, plus its minus sign.
+    magnitude = np.abs(numbers).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
+    digits = 1 + np.searchsorted(_POWERS_OF_TEN, magnitude, side="right")
+    if not np.array_equal(pc.utf8_length(text).to_numpy(), digits + (numbers < 0)):
+        return None
+    return numbers
+
+
+def _integer_codes(truth: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Integer ids' codes as their offset from the smallest, when their range is dense enough
+    for a table of that size: no hashing at all (Kaggle's numeric ids are ranges)."""
+    low = min(int(truth.min(initial=0)), int(given.min(initial=0)))
+    span = max(int(truth.max(initial=0)), int(given.max(initial=0))) - low + 1
+    if span > 4 * (len(truth) + len(given)) + 1024:
+        return None
+    return truth - low, given - low, span
+
+
+def _codes(truth: Truth, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
+    """Integer codes of the answers' ids and the submission's, equal for equal ids, and how
+    many codes there may be.
+
+    Every later check is integer array arithmetic on the codes. Integer ids (a dense range,
+    as Kaggle's are) are their own codes; other ids take one hash pass (pyarrow's dictionary
+    encoding). Most submissions list the test ids in the answers' order: then only the
+    answers' ids are hashed.
     """
-    if len(ids) == len(truth_ids) and (ids == truth_ids).all():
-        codes, uniques = pd.factorize(truth_ids, use_na_sentinel=False)
+    numbers = _integers(ids) if truth.numbers is not None else None
+    if numbers is not None and (codes := _integer_codes(truth.numbers, numbers)) is not None:
+        return codes
+    if len(ids) == len(truth.ids) and (ids == truth.ids).all():
+        codes, uniques = pd.factorize(truth.ids, use_na_sentinel=False)
         return codes, codes, len(uniques)
-    codes, uniques = pd.factorize(truth_ids.append(ids), use_na_sentinel=False)
-    return codes[: len(truth_ids)], codes[len(truth_ids) :], len(uniques)
+    codes, uniques = pd.factorize(truth.ids.append(ids), use_na_sentinel=False)
+    return codes[: len(truth.ids)], codes[len(truth.ids) :], len(uniques)
 
 
 def _repeats(codes: np.ndarray, distinct: int) -> bool:
@@ -334,8 +422,40 @@ def _targets(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class Truth:
+    """What every grade needs of the answers, worked out once: a grader keeps it, so each
+    submission costs only its own parsing (and a forked grading child inherits it)."""
+
+    #: The answers' ids, stripped (qualified by occurrence where ids repeat), in their order.
+    ids: pd.Index
+    #: The ids as given, stripped: what repeated ids are counted against.
+    given_ids: pd.Index
+    #: The ids as int64 when all are integers written plainly (see ``_integers``), else None.
+    numbers: np.ndarray | None
+    #: The target columns, typed as the metric takes them, indexed by ``ids``.
+    y_true: pd.DataFrame
+
+    @classmethod
+    def of(cls, answers: pd.DataFrame, spec: GradingSpec) -> Truth:
+        """A problem with the answers is the harness's: a plain ValueError."""
+        absent = [c for c in spec.columns if c not in answers.columns]
+        if absent:
+            raise ValueError(f"the answers lack columns {absent}")
+        given = _ids(answers, spec.id_column)
+        ids = _occurrences(given) if spec.repeated_ids else given
+        numbers = None if spec.repeated_ids else _integers(ids)
+        if (ids if numbers is None else pd.Index(numbers)).has_duplicates:
+            raise ValueError(f"the answers repeat ids: {_few(ids[ids.duplicated()])}")
+        try:
+            y_true = _targets(answers, None, ids, spec)
+        except InvalidSubmission as exc:
+            raise ValueError(f"the answers do not fit metric {spec.metric.name!r}: {exc}") from None
+        return cls(ids, given, numbers, y_true)
+
+
 def check_submission(
-    submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
+    submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec, truth: Truth | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reject a submission with one clear reason, or return (y_true, y_pred).
 
@@ -343,35 +463,30 @@ def check_submission(
     hold the target columns only, and are float64 unless the metric takes labels.
     Column order in the submission does not matter; ids are compared as stripped
     strings. ``y_pred.attrs["layout"]`` says where they sit in the file (Layout).
+    ``truth`` is ``Truth.of(answers, spec)``, when the caller keeps it.
     """
-    absent = [c for c in spec.columns if c not in answers.columns]
-    if absent:
-        raise ValueError(f"the answers lack columns {absent}")
-    truth_ids = _ids(answers, spec.id_column)
-    # Both id lists are hashed at once, before the submission's columns are checked: a
-    # submission without an id column (refused just below) contributes no ids.
+    truth = truth or Truth.of(answers, spec)
+    # A submission without an id column (refused below) contributes no ids.
     has_ids = spec.id_column in submission.columns
-    ids = _ids(submission, spec.id_column) if has_ids else truth_ids[:0]
+    ids = _ids(submission, spec.id_column) if has_ids else truth.ids[:0]
     if spec.repeated_ids:
-        _check_repeats(truth_ids, ids)
-        truth_ids, ids = _occurrences(truth_ids), _occurrences(ids)
-    truth_codes, codes, distinct = _codes(truth_ids, ids)
-    if _repeats(truth_codes, distinct):
-        raise ValueError(
-            f"the answers repeat ids: {_few(truth_ids[pd.Index(truth_codes).duplicated()])}")
+        _check_repeats(truth.given_ids, ids)
+        ids = _occurrences(ids)
+    truth_codes, codes, distinct = _codes(truth, ids)
 
     _check_columns(submission, spec)
-    positions = _positions(ids, codes, truth_ids, truth_codes, distinct)
+    positions = _positions(ids, codes, truth.ids, truth_codes, distinct)
 
-    y_pred = _targets(submission, positions, truth_ids, spec)
+    y_pred = _targets(submission, positions, truth.ids, spec)
     if spec.metric.check is not None and (reason := spec.metric.check(y_pred)) is not None:
         raise InvalidSubmission(reason)
     y_pred.attrs["layout"] = Layout(positions, tuple(submission.columns))
-    try:
-        y_true = _targets(answers, None, truth_ids, spec)
-    except InvalidSubmission as exc:
-        raise ValueError(f"the answers do not fit metric {spec.metric.name!r}: {exc}") from None
-    return y_true, y_pred
+    # A shallow copy: under copy-on-write a metric that assigns to it leaves the kept truth as it was.
+    return truth.y_true.copy(deep=False), y_pred
+
+
+def _takes_truth(grade_fn: GradeFn) -> bool:
+    return "truth" in inspect.signature(grade_fn).parameters
 
 
 def score(
@@ -379,22 +494,28 @@ def score(
     answers: pd.DataFrame,
     spec: GradingSpec,
     grade_fn: GradeFn | None = None,
+    truth: Truth | None = None,
 ) -> float:
     """The submission's score as a Python float, or InvalidSubmission with the reason.
 
     A competition's own ``grade_fn(submission, answers)`` runs only after the strict
     checks; it receives the checked submission in the answers' row order, with the
-    answers' own id values and typed target columns, and the answers unchanged.
+    answers' own id values and typed target columns, and the answers unchanged (and, if it
+    takes ``truth``, the answers' target columns typed, in their order). ``truth`` is
+    ``Truth.of(answers, spec)``, when the caller keeps it.
     """
-    submission = read_csv(submission_path, max_columns=len(spec.allowed_columns))
-    y_true, y_pred = check_submission(submission, answers, spec)
+    numeric = spec.metric.value_type not in ("label", "text")
+    submission = read_csv(submission_path, max_columns=len(spec.allowed_columns),
+                          numbers=spec.target_columns if numeric else ())
+    y_true, y_pred = check_submission(submission, answers, spec, truth)
     if grade_fn is None:
         value = float(spec.metric.fn(y_true, y_pred))
     else:
         checked = y_pred.reset_index(drop=True)
         checked.insert(0, spec.id_column, answers[spec.id_column].array)
         checked.attrs = y_pred.attrs
-        value = float(grade_fn(checked, answers))
+        typed = {"truth": y_true.reset_index(drop=True)} if _takes_truth(grade_fn) else {}
+        value = float(grade_fn(checked, answers, **typed))
     if not math.isfinite(value):
         raise InvalidSubmission(f"the submission scores {value} under {spec.metric.name}")
     return value
