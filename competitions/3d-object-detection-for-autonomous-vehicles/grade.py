@@ -118,17 +118,19 @@ def ious(predicted: Boxes, truth: Boxes) -> np.ndarray:
     return np.clip(intersection / (volumes_p[:, None] + volumes_t[None, :] - intersection), 0, 1)
 
 
-def average_precision(overlaps: np.ndarray, threshold: float) -> float:
-    """AP of one class's predictions (rows, by decreasing confidence) against its true boxes."""
-    matched = np.zeros(overlaps.shape[1], dtype=bool)
-    tp = np.zeros(len(overlaps))
-    for k, row in enumerate(overlaps):
-        best = np.argmax(row)
-        if row[best] > threshold and not matched[best]:
-            tp[k], matched[best] = 1.0, True
+def average_precision(best: np.ndarray, top: np.ndarray, truths: int, threshold: float) -> float:
+    """AP of one class's predictions (by decreasing confidence), each with its best true box
+    (``best``, the first of equal IoUs) and that IoU (``top``), against ``truths`` boxes.
+
+    Taken in order, a prediction above the threshold is a hit unless an earlier one above it
+    took the same box: the first of each box's claimants is the hit, at once for all."""
+    tp = np.zeros(len(best))
+    claimants = np.flatnonzero(top > threshold)
+    _, first = np.unique(best[claimants], return_index=True)
+    tp[claimants[first]] = 1.0
     hits = np.cumsum(tp)
     misses = np.cumsum(1.0 - tp)
-    recalls = np.concatenate(([0.0], hits / float(overlaps.shape[1]), [1.0]))
+    recalls = np.concatenate(([0.0], hits / float(truths), [1.0]))
     precisions = np.concatenate(([0.0], hits / np.maximum(hits + misses, np.finfo(np.float64).eps), [0.0]))
     envelope = np.maximum.accumulate(precisions[::-1])[::-1]
     steps = np.flatnonzero(recalls[1:] != recalls[:-1])
@@ -145,8 +147,10 @@ def sample_maps(truth: Boxes, predicted: Boxes) -> list[float]:
             continue
         order = sorted(range(len(mine.names)), key=lambda i: mine.values[i, 0], reverse=True)
         overlaps = ious(Boxes(mine.values[order], mine.names), truth.of(name))
+        best = np.argmax(overlaps, axis=1)
+        top = overlaps[np.arange(len(best)), best]
         for t, threshold in enumerate(IOU_THRESHOLDS):
-            aps[t, c] = average_precision(overlaps, threshold)
+            aps[t, c] = average_precision(best, top, overlaps.shape[1], threshold)
     return [float(np.mean(row)) for row in aps]
 
 
