@@ -5,6 +5,7 @@ mask, on the competition's own synthetic raw files."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ from competition_checks import Prepared, malformed, prepare_one, text
 from PIL import Image
 
 from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.grading.rle import encode
-from pytest_mlebench.grading.validate import InvalidSubmission
+from pytest_mlebench.grading.rle import encode, wrapped
+from pytest_mlebench.grading.validate import MAX_LINE_BYTES, InvalidSubmission
 
 CID = "vesuvius-challenge-ink-detection"
 
@@ -123,3 +124,29 @@ def test_a_malformed_encoding_is_refused(prepared: Prepared, tmp_path: Path, rle
     grader = grader_over(prepared, tmp_path, "1 4", 3, 4)
     with pytest.raises(InvalidSubmission, match=f"id 'a': .*{reason}"):
         grader.score(submit(tmp_path, rle))
+
+
+def test_an_encoding_of_megabytes_is_graded_spread_over_lines(prepared: Prepared, tmp_path: Path) -> None:
+    """A real fragment's encoding is longer than a line the grader reads: the answers spread it
+    over lines of their quoted cell, and so may a submission; on one line it is refused."""
+    raw = tmp_path / "raw"
+    shutil.copytree(prepared.raw, raw, copy_function=os.link)
+    ink = np.zeros((600, 620), dtype=bool)
+    ink[:, ::2] = True  # 186,000 runs of one pixel: over 1 MB of text
+    for name in ("ir.png", "inklabels_rle.csv"):
+        (raw / "train" / "3" / name).unlink()
+    Image.fromarray(np.zeros(ink.shape, dtype=np.uint8)).save(raw / "train" / "3" / "ir.png")
+    truth = encode(ink, "C")
+    assert len(truth) > MAX_LINE_BYTES
+    pd.DataFrame({"Id": ["3"], "Predicted": [truth]}).to_csv(raw / "train" / "3" / "inklabels_rle.csv",
+                                                             index=False)
+    public, private = tmp_path / "public", tmp_path / "private"
+    public.mkdir()
+    private.mkdir()
+    prepared.competition.prepare_into(raw, public, private)
+    answers = (private / "answers.csv").read_bytes()
+    assert max(len(line) for line in answers.split(b"\n")) < MAX_LINE_BYTES // 10
+    grader = prepared.competition.grader(private / "answers.csv")
+    assert grader.score(submit(tmp_path, wrapped(truth))) == 1.0
+    with pytest.raises(InvalidSubmission, match="bytes long"):
+        grader.score(submit(tmp_path, truth))
