@@ -12,6 +12,9 @@ the order only fixes which flat positions exist: ``height * width`` of them).
 A malformed encoding is the submission's fault and raises InvalidSubmission naming its row:
 an odd count of numbers, a token that is not a whole number, a start or length below 1, starts
 out of order, a run overlapping the one before it, or a run past the image's last pixel.
+
+:func:`encode` writes a mask in this form (the synthetic raw files); :func:`wrapped` spreads
+a long encoding over lines, so the answers' cells stay within the grader's line limit.
 """
 
 from __future__ import annotations
