@@ -14,42 +14,18 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import DigitalXRayImageStorageForPresentation, ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import generate_uid
 
+from pytest_mlebench.data.chest import radiograph
 from pytest_mlebench.data.synthetic import csv_bytes, hex_ids, write_file
 
 TRAIN, TEST = 60, 8
 STUDY_COLUMNS = ("Negative for Pneumonia", "Typical Appearance", "Indeterminate Appearance",
                  "Atypical Appearance")
-SIDE = 16
-
-
-def radiograph(study: str, series: str, image: str, rng: np.random.Generator) -> bytes:
-    """One chest radiograph as a DICOM file: 16-bit MONOCHROME2 pixels."""
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = DigitalXRayImageStorageForPresentation
-    meta.MediaStorageSOPInstanceUID = uid = generate_uid(entropy_srcs=[image])
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = DigitalXRayImageStorageForPresentation, uid
-    ds.Modality, ds.BodyPartExamined = "DX", "CHEST"
-    ds.PatientID = ds.PatientName = study
-    ds.StudyInstanceUID = generate_uid(entropy_srcs=[study])
-    ds.SeriesInstanceUID = generate_uid(entropy_srcs=[study, series])
-    ds.Rows = ds.Columns = SIDE
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
-    ds.PixelData = rng.integers(0, 4096, (SIDE, SIDE), dtype=np.uint16).tobytes()
-    buffer = io.BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
 
 
 def opacities(rng: np.random.Generator) -> tuple[str, str]:
@@ -72,7 +48,10 @@ def studies(folder: Path, count: int, rng: np.random.Generator) -> tuple[pd.Data
         study_rows.append({"id": f"{study}_study", **onehot})
         for series in hex_ids(rng, int(rng.choice([1, 1, 2])), 12):
             for image in hex_ids(rng, int(rng.choice([1, 1, 1, 2])), 12):
-                write_file(folder / study / series / f"{image}.dcm", radiograph(study, series, image, rng))
+                scan = radiograph(image, rng, PatientID=study,
+                                  StudyInstanceUID=generate_uid(entropy_srcs=[study]),
+                                  SeriesInstanceUID=generate_uid(entropy_srcs=[study, series]))
+                write_file(folder / study / series / f"{image}.dcm", scan)
                 boxes, label = opacities(rng) if kind and rng.random() < 0.8 else ("", "none 1 0 0 1 1")
                 image_rows.append({"id": f"{image}_image", "boxes": boxes, "label": label,
                                    "StudyInstanceUID": study})

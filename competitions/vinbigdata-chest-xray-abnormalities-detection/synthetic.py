@@ -11,40 +11,18 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import DigitalXRayImageStorageForPresentation, ExplicitVRLittleEndian, generate_uid
 
+from pytest_mlebench.data.chest import radiograph
 from pytest_mlebench.data.synthetic import csv_bytes, hex_ids, write_file
 
 TRAIN, TEST = 60, 6
-SIDE = 16
 CLASSES = ("Aortic enlargement", "Atelectasis", "Calcification", "Cardiomegaly", "Consolidation",
            "ILD", "Infiltration", "Lung Opacity", "Nodule/Mass", "Other lesion", "Pleural effusion",
            "Pleural thickening", "Pneumothorax", "Pulmonary fibrosis", "No finding")
-
-
-def radiograph(image: str, rng: np.random.Generator) -> bytes:
-    """One chest radiograph as a DICOM file: 16-bit MONOCHROME1 pixels, as many of Kaggle's."""
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = DigitalXRayImageStorageForPresentation
-    meta.MediaStorageSOPInstanceUID = uid = generate_uid(entropy_srcs=[image])
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = DigitalXRayImageStorageForPresentation, uid
-    ds.Modality, ds.PatientSex, ds.PatientAge = "DX", str(rng.choice(["M", "F", "O"])), "045Y"
-    ds.Rows = ds.Columns = SIDE
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME1"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 14, 13, 0
-    ds.PixelData = rng.integers(0, 1 << 14, (SIDE, SIDE), dtype=np.uint16).tobytes()
-    buffer = io.BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
 
 
 def readings(image: str, rng: np.random.Generator) -> list[dict[str, object]]:
@@ -75,6 +53,8 @@ def build(raw: Path, rng: np.random.Generator) -> None:
     write_file(raw / "train.csv", csv_bytes(pd.DataFrame(rows).iloc[order]))
     for side, ids in (("train", train), ("test", test)):
         for image in ids:
-            write_file(raw / side / f"{image}.dicom", radiograph(image, rng))
+            scan = radiograph(image, rng, "MONOCHROME1", 14, PatientSex=str(rng.choice(["M", "F", "O"])),
+                              PatientAge="045Y")  # many of Kaggle's are MONOCHROME1
+            write_file(raw / side / f"{image}.dicom", scan)
     write_file(raw / "sample_submission.csv",
                csv_bytes(pd.DataFrame({"image_id": test, "PredictionString": "14 1 0 0 1 1"})))
