@@ -152,3 +152,19 @@ def test_unknown_classes_are_ignored_and_classes_truncated(prepared: Prepared, t
     sample.assign(**{TARGET: "14.7 1 0 0 1 1"}).to_csv(tmp_path / "t.csv", index=False)
     assert prepared.score(tmp_path / "t.csv") == base
     assert np.isfinite(base)
+
+
+def test_variant_coco_boxes_scores_the_boxes_predicted(prepared: Prepared, tmp_path: Path) -> None:
+    """With both quirks fixed the answers score 1, and IoU is that of the corners: 100 100 150
+    150 against 100 100 110 110 is a miss (IoU 0.04), 101 101 111 111 a hit (81 / 119)."""
+    fixed = prepared.competition.with_variant("coco-boxes")
+    text(prepared.data.answers_path).to_csv(tmp_path / "perfect.csv", index=False)
+    assert fixed.grader(prepared.data.answers_path).score(tmp_path / "perfect.csv") == pytest.approx(1.0)
+    ids = [f"{i:032x}" for i in range(2)]
+    pd.DataFrame({ID: ids, TARGET: ["14 1 0 0 1 1", "1 1 100 100 110 110"]}).to_csv(
+        tmp_path / "answers.csv", index=False)
+    grader = fixed.grader(tmp_path / "answers.csv")
+    for box, expected in (("100 100 150 150", 0.5), ("101 101 111 111", 1.0)):
+        sub = pd.DataFrame({ID: ids, TARGET: ["14 1 0 0 1 1", f"1 1 {box}"]})
+        sub.to_csv(tmp_path / "s.csv", index=False)
+        assert grader.score(tmp_path / "s.csv") == pytest.approx(expected)

@@ -13,6 +13,9 @@ As in MLE-bench:
   the predicted boxes over the submission's rows in the file's order. COCO takes id 0 for
   "unmatched": a prediction matched to the first true box counts as a false alarm, and the
   true box matched by the first predicted box stays free for the image's other predictions.
+
+Variant ``coco-boxes`` grades as the metric intends: COCO gets ``xmin ymin width height``
+and the annotations are numbered from 1.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pytest_mlebench.grading.detection import (
 SCORE_NAME = "map_iou_0.4"
 ID, TARGET = "image_id", "PredictionString"
 IOU_THRESHOLD = 0.4
+COCO_BOXES = "coco-boxes"
 
 
 def _single_spaces(text: str) -> list[str]:
@@ -41,16 +45,18 @@ def _classes(boxes: Boxes) -> np.ndarray:
 
 
 def _by_class(rows: list[Boxes], first_ids: np.ndarray, classes: list[int],
-              with_scores: bool) -> dict[int, list[CocoImage]]:
-    """Each class's boxes, image by image, with their areas and annotation ids."""
+              with_scores: bool, widths: bool) -> dict[int, list[CocoImage]]:
+    """Each class's boxes, image by image, with their areas and annotation ids; with ``widths``
+    the corners become COCO's x, y, width, height (else they are handed over as they are)."""
     out: dict[int, list[CocoImage]] = {c: [] for c in classes}
     for boxes, first in zip(rows, first_ids, strict=True):
         labels = _classes(boxes)
         ids = first + np.arange(len(labels))
-        areas = (boxes.coords[:, 2] - boxes.coords[:, 0]) * (boxes.coords[:, 3] - boxes.coords[:, 1])
+        sizes = boxes.coords[:, 2:] - boxes.coords[:, :2]
+        coords = np.hstack([boxes.coords[:, :2], sizes]) if widths else boxes.coords
         for c in classes:
             keep = labels == c
-            out[c].append(CocoImage(boxes.coords[keep], areas[keep], ids[keep],
+            out[c].append(CocoImage(coords[keep], np.prod(sizes[keep], axis=1), ids[keep],
                                     boxes.scores[keep] if with_scores else None))
     return out
 
@@ -63,14 +69,15 @@ def _first_ids(counts: np.ndarray, order: np.ndarray) -> np.ndarray:
     return first
 
 
-def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
+def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None = None) -> float:
     """``submission`` arrives checked, in the answers' row order, with its layout in the file."""
+    fixed = variant == COCO_BOXES
     ids = answers[ID].astype(str).tolist()
     truths = parse_column(answers[TARGET].astype(str).tolist(), ids, TARGET, _single_spaces, True)
     preds = parse_column(submission[TARGET].astype(str).tolist(), ids, TARGET, _single_spaces, True)
     classes = sorted({int(c) for truth in truths for c in _classes(truth)})
-    truth_ids = _first_ids(np.array([len(t.scores) for t in truths]), np.arange(len(truths)))
+    truth_ids = _first_ids(np.array([len(t.scores) for t in truths]), np.arange(len(truths))) + fixed
     pred_ids = _first_ids(np.array([len(p.scores) for p in preds]),
-                          np.argsort(submission.attrs["layout"].rows, kind="stable"))
-    return coco_average_precision(_by_class(preds, pred_ids, classes, True),
-                                  _by_class(truths, truth_ids, classes, False), IOU_THRESHOLD)
+                          np.argsort(submission.attrs["layout"].rows, kind="stable")) + fixed
+    return coco_average_precision(_by_class(preds, pred_ids, classes, True, fixed),
+                                  _by_class(truths, truth_ids, classes, False, fixed), IOU_THRESHOLD)
