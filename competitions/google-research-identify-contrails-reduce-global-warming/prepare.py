@@ -21,9 +21,7 @@ encoded_pixels, drawn by Python's ``random`` seeded with 0, as MLE-bench draws t
 from __future__ import annotations
 
 import json
-import os
 import random
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.data.prepare.files import link_or_copy, progress, write_csv, write_once
+from pytest_mlebench.data.prepare.images import RawImages
 from pytest_mlebench.data.store import ANSWERS
 from pytest_mlebench.grading.contrails_rle import EMPTY, encode
 
@@ -38,30 +37,6 @@ SEED = 0
 BANDS = tuple(f"band_{band:02}.npy" for band in range(8, 17))
 MASKS = ("human_individual_masks.npy", "human_pixel_masks.npy")
 SAMPLE_GUESSES = ("1 3 10 5", EMPTY)
-
-
-def link_all(pairs: Iterable[tuple[Path, Path]], total: int, description: str) -> None:
-    """Hard-link each (source, destination), skipping destinations already there."""
-    with progress(description, total) as advance:
-        for source, dest in pairs:
-            if not dest.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(source, dest)
-            advance()
-
-
-def record_files(raw: Path, public: Path, side: str, ids: list[str],
-                 names: tuple[str, ...]) -> Iterable[tuple[Path, Path]]:
-    return ((raw / "train" / rid / name, public / side / rid / name) for rid in ids for name in names)
-
-
-def folder_files(source: Path, dest: Path) -> list[tuple[Path, Path]]:
-    """Every file under ``source`` with its place under ``dest``, as copytree puts it."""
-    pairs = []
-    for folder, _dirs, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        pairs.extend((Path(folder) / name, dest / relative / name) for name in sorted(files))
-    return pairs
 
 
 def answers(raw: Path, ids: list[str]) -> pd.DataFrame:
@@ -90,11 +65,14 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
                   public / "sample_submission.csv")
         write_csv(truth, private / ANSWERS)
     write_once(public / "train_metadata.json", lambda tmp: tmp.write_text(json.dumps(train)))
-    link_all(record_files(raw, public, "train", train_ids, BANDS + MASKS),
-             len(train_ids) * len(BANDS + MASKS), "linking training records")
-    link_all(record_files(raw, public, "test", test_ids, BANDS), len(test_ids) * len(BANDS),
-             "linking held-out records")
-    validation = folder_files(raw / "validation", public / "validation")
+    places = {f"{rid}/{name}": public / side / rid / name
+              for side, ids, names in (("train", train_ids, BANDS + MASKS), ("test", test_ids, BANDS))
+              for rid in ids for name in names}
+    with RawImages(raw, "train") as records:
+        records.place(places, "linking training and held-out records")
     (public / "validation").mkdir(exist_ok=True)
-    link_all([*validation, (raw / "validation_metadata.json", public / "validation_metadata.json")],
-             len(validation) + 1, "linking validation records")
+    with RawImages(raw, "validation") as records:
+        records.place({key: public / "validation" / key for key in records.keys},
+                      "linking validation records")
+    if not (public / "validation_metadata.json").exists():
+        link_or_copy(raw / "validation_metadata.json", public / "validation_metadata.json")
