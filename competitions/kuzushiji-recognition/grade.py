@@ -24,6 +24,8 @@ from pytest_mlebench.grading.validate import InvalidSubmission
 
 SCORE_NAME = "kuzushiji_f1"
 ID, TARGET = "image_id", "labels"
+#: Characters x predictions compared in one array: bounds memory on a page of many predictions.
+MATRIX_CELLS = 1 << 22
 
 
 def _predictions(page: str, cell: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -53,16 +55,19 @@ def page_counts(truth: str, labels: np.ndarray, xs: np.ndarray, ys: np.ndarray) 
     true_labels = np.array(items[0::5], dtype=str)
     if len(labels) == 0:
         return 0, 0, len(true_labels)
-    xmin, ymin = boxes[0][:, None], boxes[1][:, None]
-    inside = ((xmin < xs) & (xmin + boxes[2][:, None] > xs) & (ymin < ys)
-              & (ymin + boxes[3][:, None] > ys) & (true_labels[:, None] == labels))
     unused = np.ones(len(labels), dtype=bool)
     tp = 0
-    for row in np.flatnonzero(inside.any(axis=1)):
-        free = np.flatnonzero(inside[row] & unused)
-        if len(free):
-            unused[free[0]] = False
-            tp += 1
+    step = max(1, MATRIX_CELLS // len(labels))  # true characters compared at a time
+    for first in range(0, len(true_labels), step):
+        rows = slice(first, first + step)
+        xmin, ymin = boxes[0][rows, None], boxes[1][rows, None]
+        inside = ((xmin < xs) & (xmin + boxes[2][rows, None] > xs) & (ymin < ys)
+                  & (ymin + boxes[3][rows, None] > ys) & (true_labels[rows, None] == labels))
+        for row in np.flatnonzero(inside.any(axis=1)):
+            free = np.flatnonzero(inside[row] & unused)
+            if len(free):
+                unused[free[0]] = False
+                tp += 1
     return tp, int(unused.sum()), len(true_labels) - tp
 
 
