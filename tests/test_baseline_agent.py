@@ -32,6 +32,7 @@ from sklearn.metrics import (
 )
 
 from pytest_mlebench.data.synthetic import aiff_bytes, image_bytes, wav_bytes, write_file, write_zip
+from pytest_mlebench.runners.endpoint import ValidationServer
 
 AGENT_DIR = Path(__file__).resolve().parents[1] / "pytest_mlebench" / "agents" / "baseline"
 
@@ -45,8 +46,10 @@ class Run:
     returncode: int
 
 
-def run_agent(data: Path, tmp_path: Path, time_limit: float = 600, stop_after: float = 120) -> Run:
-    """Start the agent like a runner; stop it after stop_after seconds like a runner at its limit."""
+def run_agent(data: Path, tmp_path: Path, time_limit: float = 600, stop_after: float = 120,
+              validation_url: str | None = None) -> Run:
+    """Start the agent like a runner; stop it after stop_after seconds like a runner at its limit.
+    Without ``validation_url`` it has no validation endpoint to ask."""
     folders = {name: tmp_path / name for name in ("submission", "logs", "code")}
     for folder in folders.values():
         folder.mkdir()
@@ -60,7 +63,7 @@ def run_agent(data: Path, tmp_path: Path, time_limit: float = 600, stop_after: f
         "CODE_DIR": str(folders["code"]),
         "COMPETITION_ID": data.name,
         "TIME_LIMIT_SECS": str(time_limit),
-    }
+    } | ({"VALIDATION_URL": validation_url} if validation_url else {})
     process = subprocess.Popen(
         ["bash", str(AGENT_DIR / "start.sh")],
         env=env,
@@ -552,3 +555,22 @@ def test_grades_scored_by_kappa_are_regressed_and_rounded(tmp_path: Path) -> Non
     assert set(run.submission["diagnosis"]) <= {"0", "1", "2", "3", "4"}
     predicted = run.submission["diagnosis"].astype(int)
     assert cohen_kappa_score(answers["diagnosis"], predicted, weights="quadratic") > 0.8
+
+
+def test_a_submission_the_endpoint_refuses_is_replaced_by_the_sample(tmp_path: Path) -> None:
+    """Labels the baseline learns as classes may not be what a submission holds (kuzushiji's
+    train labels are boxes, its predictions points): the endpoint's refusal restores the sample."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"id": np.arange(200), "f0": rng.random(200),
+                          "label": rng.choice(["a 1 2 3 4", "b 5 6 7 8"], 200)})
+    write_tabular(tmp_path / "boxes", frame, ["label"], 150, "a 1 1", "Points, not boxes.")
+    refused: list[Path] = []
+    server = ValidationServer(lambda path: refused.append(path) or "boxes are not points",
+                              min_interval_s=0).start()
+    try:
+        run = run_agent(tmp_path / "boxes", tmp_path, validation_url=server.url)
+    finally:
+        server.close()
+    assert run.returncode == 0, run.log
+    assert refused and "refused the model's submission (boxes are not points)" in run.log
+    assert set(run.submission["label"]) == {"a 1 1"}

@@ -41,6 +41,8 @@ import struct
 import sys
 import time
 import traceback
+import urllib.error
+import urllib.request
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -1226,6 +1228,38 @@ def describe(problem: Problem, log: Log) -> None:
     log(f"models: {'linear (LogisticRegression/Ridge)' if problem.linear else 'HistGradientBoosting'}")
 
 
+def endpoint_refusal(path: Path) -> str | None:
+    """Why the validation endpoint ($VALIDATION_URL) refuses the file, or None: valid, or no
+    answer (no endpoint, unreachable). Waits and asks again while it is rate-limited."""
+    url = os.environ.get("VALIDATION_URL")
+    for _ in range(5 if url else 0):
+        request = urllib.request.Request(url, data=path.read_bytes(), method="POST",
+                                         headers={"Content-Type": "text/csv"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answer = json.load(response)
+        except urllib.error.HTTPError as err:
+            if err.code != 429:
+                return None
+            time.sleep(1.05)
+            continue
+        except (OSError, ValueError):
+            return None
+        return str(answer.get("reason")) if answer.get("valid") is False else None
+    return None
+
+
+def keep_valid(stage_one: Start) -> None:
+    """Put the fallback back when the endpoint refuses the model's submission: predictions in
+    a format the baseline cannot infer (say, points for boxes) must not cost the run."""
+    submission = stage_one.workspace.submission
+    reason = endpoint_refusal(submission)
+    if reason is not None:
+        replace_atomically(submission, lambda temporary: copy_sample(stage_one.sample, temporary))
+        stage_one.log(f"the validation endpoint refused the model's submission ({reason}): "
+                      "the fallback submission stands")
+
+
 def main(stage_one: Start) -> int:
     """Stages 2 and 3; any failure leaves the last submission written in place."""
     workspace, log = stage_one.workspace, stage_one.log
@@ -1244,6 +1278,7 @@ def main(stage_one: Start) -> int:
             log("nothing to fit: the fallback submission stands")
             return 0
         train_within_budget(problem, sample, workspace.submission, log, stage_one.deadline)
+        keep_valid(stage_one)
     except OutOfTime as stopped:
         log(f"out of time ({stopped}): the last submission written stands")
     except Exception:
