@@ -106,3 +106,7 @@ def test_the_json_reader_takes_any_chunking_and_refuses_a_cut_list() -> None:
     cut.write(data[:-1])
     with pytest.raises(ValueError, match="ends early or badly after 2 items"):
         cut.finish()
+    with pytest.raises(ValueError, match="expected an object after 0 items"):
+        prepare._ArrayItems("list.json", lambda item: True).write(b"[12, 3]")
+    with pytest.raises(ValueError, match="expected a JSON list"):
+        prepare._ArrayItems("list.json", lambda item: True).write(b'{"id": "a"}')

@@ -47,8 +47,9 @@ class _Enough(Exception):
 
 
 class _ArrayItems(Py7zIO):
-    """A writer for py7zr that parses the bytes of a JSON list as they arrive and hands each
-    element to ``take``; ``take`` returning False stops the extraction (``_Enough``)."""
+    """A writer for py7zr that parses the bytes of a JSON list of objects as they arrive and
+    hands each object to ``take``; ``take`` returning False stops the extraction (``_Enough``).
+    Only objects are taken: a number cut by a chunk's end would parse as a shorter number."""
 
     def __init__(self, member: str, take: Callable[[Any], bool]) -> None:
         self.member, self.take = member, take
@@ -73,10 +74,10 @@ class _ArrayItems(Py7zIO):
         while (pos := self._skip(pos)) < len(self.text):
             char = self.text[pos]
             if self.state == "start":
-                self._expect(char == "[", "a JSON list")
+                self._expect(char == "[", "a JSON list", pos)
                 self.state, pos = "item or end", pos + 1
             elif self.state == "separator":
-                self._expect(char in ",]", "',' or ']' after an item")
+                self._expect(char in ",]", "',' or ']' after an item", pos)
                 self.state, pos = ("item", pos + 1) if char == "," else ("end", pos + 1)
             elif self.state in ("item", "item or end"):
                 if char == "]" and self.state == "item or end":
@@ -86,18 +87,19 @@ class _ArrayItems(Py7zIO):
                     item, pos = self.json.raw_decode(self.text, pos)
                 except json.JSONDecodeError:
                     break  # an item cut by the chunk's end: wait for the rest
+                self._expect(isinstance(item, dict), "an object", pos)
                 self.count += 1
                 self.state = "separator"
                 if not self.take(item):
                     raise _Enough
             else:
-                self._expect(False, "nothing after the list's end")
+                self._expect(False, "nothing after the list's end", pos)
         self.text = self.text[pos:]
 
-    def _expect(self, ok: bool, what: str) -> None:
+    def _expect(self, ok: bool, what: str, pos: int) -> None:
         if not ok:
             raise ValueError(f"{self.member}: expected {what} after {self.count} items, got "
-                             f"{self.text[:40]!r}...")
+                             f"{self.text[pos:pos + 40]!r}...")
 
     def finish(self) -> None:
         """Refuse a list the archive cut short (or an item that never parsed)."""
