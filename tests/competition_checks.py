@@ -17,6 +17,7 @@ from types import ModuleType
 
 import numpy as np
 import pandas as pd
+import py7zr
 import pytest
 
 from pytest_mlebench.catalog.builtin import catalog_root
@@ -30,8 +31,8 @@ MakeRaw = Callable[[Path, np.random.Generator], None]
 
 #: MLE-bench's (Kaggle's) names for a sample submission: sample_submission.csv,
 #: sampleSubmission.csv, sample_submission_null.csv, en_sample_submission_2.csv.zip,
-#: randomPredictions.csv (multi-modal-gesture-recognition).
-SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample_?submission(_\w+)?|randomPredictions)\.csv(\.zip)?",
+#: randomPredictions.csv (multi-modal-gesture-recognition), sample_submission.csv.7z (statoil).
+SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample_?submission(_\w+)?|randomPredictions)\.csv(\.zip|\.7z)?",
                          re.IGNORECASE)
 
 
@@ -43,8 +44,15 @@ def synthetic(competition_id: str) -> ModuleType:
 
 
 def sample_submission(public: Path) -> Path:
-    """The public sample submission as a CSV file (a zipped one is extracted to a temporary folder)."""
+    """The public sample submission as a CSV file (a zipped or 7z one is extracted to a temporary
+    folder)."""
     (found,) = [p for p in public.iterdir() if SAMPLE_NAME.fullmatch(p.name)]
+    if found.suffix == ".7z":
+        with py7zr.SevenZipFile(found) as sz:
+            (member,) = sz.getnames()
+            folder = tempfile.mkdtemp(prefix="sample-")
+            sz.extractall(folder)
+        return Path(folder, member)
     if found.suffix != ".zip":
         return found
     with zipfile.ZipFile(found) as zf:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import lzma
 import os
 import re
 import shutil
@@ -55,9 +56,13 @@ BUDGET_FRACTION = 0.5
 # With less budget than this, importing scikit-learn alone could overrun: keep the fallback.
 MIN_TRAIN_SECS = 5.0
 DEFAULT_TIME_LIMIT_SECS = 24 * 3600.0
-# MLE-bench zips some (en_sample_submission_2.csv.zip); pandas reads those as they are.
-# multi-modal-gesture-recognition calls its sample randomPredictions.csv, as Kaggle did.
-SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample.*sub.*|randompredictions)\.csv(\.zip)?")
+# MLE-bench zips some (en_sample_submission_2.csv.zip) and ships statoil's as a 7z archive
+# (sample_submission.csv.7z); multi-modal-gesture-recognition calls its sample
+# randomPredictions.csv, as Kaggle did.
+SAMPLE_NAME = re.compile(r"(([a-z]+_)?sample.*sub.*|randompredictions)\.csv(\.zip|\.7z)?")
+SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+# The LZMA2 dictionary the 7z reader allows: 7-Zip's largest default (its -mx9 level).
+SEVEN_ZIP_DICT = 1 << 26
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,27 @@ def find_file(folder: Path, pattern: re.Pattern[str]) -> Path | None:
     return min(matches, key=lambda p: (len(p.name), p.name), default=None)
 
 
+def sole_7z_member(archive: Path) -> bytes:
+    """The one file of a 7z archive as py7zr and 7-Zip write it by default: its data is the
+    archive's first packed stream, LZMA2-coded, right after the 32-byte signature header.
+
+    Standard library only (the agent images have no 7z tool): other codings are refused."""
+    data = archive.read_bytes()
+    if data[:6] != SEVEN_ZIP_MAGIC:
+        raise ValueError(f"{archive} is not a 7z archive")
+    decoder = lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2,
+                                                               "dict_size": SEVEN_ZIP_DICT}])
+    member = decoder.decompress(data[32:])
+    if not decoder.eof:
+        raise ValueError(f"{archive}: its first stream is not one LZMA2 stream")
+    return member
+
+
 def copy_sample(sample: Path, destination: Path) -> None:
-    """The sample submission as a CSV file, unzipped when it ships zipped."""
+    """The sample submission as a CSV file, unzipped (or un-7z'd) when it ships compressed."""
+    if sample.suffix.lower() == ".7z":
+        destination.write_bytes(sole_7z_member(sample))
+        return
     if sample.suffix.lower() != ".zip":
         shutil.copyfile(sample, destination)
         return
@@ -1268,7 +1292,10 @@ def main(stage_one: Start) -> int:
         hints = ""
         if description.is_file():
             hints = description.read_text(encoding="utf-8", errors="replace").lower()
-        sample = pd.read_csv(stage_one.sample, dtype=str, keep_default_na=False)
+        source = stage_one.sample  # pandas reads a zipped CSV, not a 7z archive
+        if source.suffix.lower() == ".7z":
+            source = io.BytesIO(sole_7z_member(source))
+        sample = pd.read_csv(source, dtype=str, keep_default_na=False)
         problem = build_problem(workspace.data, sample, hints, log, stage_one.deadline)
         describe(problem, log)
         schema = problem.schema
