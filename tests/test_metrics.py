@@ -528,4 +528,4 @@ def test_probabilistic_f1_clips_and_counts_fractions_of_positives():
     truth = frame(y=[1, 1, 1, 0, 0])
     assert compute("probabilistic_f1", truth, frame(y=[1.4, 0.5, 0.0, 0.5, -2.0])) == pytest.approx(0.6)
     assert compute("probabilistic_f1", truth, frame(y=[0.0, 0.0, 0.0, 0.3, 0.0])) == 0.0
-    assert get_metric("probabilistic_f1").check(frame(y=[0.0, -1.0])) is not None
+    assert compute("probabilistic_f1", truth, frame(y=[0.0, -1.0, 0.0, 0.0, 0.0])) == 0.0  # 0 / 0

@@ -101,8 +101,7 @@ def test_a_broken_submission_is_invalid_with_its_reason(prepared: Prepared, tmp_
         prepared.score(tmp_path / "broken.csv")
 
 
-def test_all_zero_predictions_are_invalid(prepared: Prepared, tmp_path: Path) -> None:
-    """The recorded known issue: MLE-bench's grader divides by zero on them."""
+def test_all_zero_predictions_score_zero(prepared: Prepared, tmp_path: Path) -> None:
+    """Precision is then 0 / 0: MLE-bench's numpy division makes it NaN, and its score 0."""
     text(prepared.sample_path).assign(cancer=0).to_csv(tmp_path / "zeros.csv", index=False)
-    with pytest.raises(InvalidSubmission, match="precision is 0 / 0"):
-        prepared.score(tmp_path / "zeros.csv")
+    assert prepared.score(tmp_path / "zeros.csv") == 0.0

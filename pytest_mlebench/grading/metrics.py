@@ -557,26 +557,18 @@ def get_metric(name: str) -> Metric:
 def _probabilistic_f1(truth: pd.Series, pred: pd.Series) -> float:
     """Kaggle's pF1 (beta 1) as MLE-bench computes it: each prediction clipped to [0, 1] counts
     as that fraction of a true (label 1) or false (label 0) positive; precision is the true
-    share of the predicted mass, recall the true mass over the positives; 0 when either is 0."""
+    share of the predicted mass, recall the true mass over the positives; 0 when either is 0
+    or undefined (no prediction above 0: MLE-bench's numpy division gives NaN, then 0)."""
     labels = truth.to_numpy(dtype=float) == 1
     if not labels.any():
         raise ValueError("probabilistic F1 needs a positive among the answers")
     scores = np.clip(pred.to_numpy(dtype=float), 0.0, 1.0)
     true_mass, false_mass = float(scores[labels].sum()), float(scores[~labels].sum())
+    if true_mass == 0:
+        return 0.0
     precision, recall = true_mass / (true_mass + false_mass), true_mass / int(labels.sum())
-    if precision > 0 and recall > 0:
-        return 2 * precision * recall / (precision + recall)
-    return 0.0
-
-
-def _some_prediction_above_zero(y_pred: pd.DataFrame) -> str | None:
-    """MLE-bench's pF1 divides by the summed (clipped) predictions: none above 0 cannot be graded."""
-    if (y_pred.to_numpy(dtype=float) > 0).any():
-        return None
-    return ("every prediction is 0 or less, so probabilistic F1's precision is 0 / 0 "
-            "(MLE-bench's grader fails on it); predict a value above 0 somewhere")
+    return 2 * precision * recall / (precision + recall)
 
 
 METRICS["probabilistic_f1"] = Metric("probabilistic_f1", False, "number",
-                                     _one_column("probabilistic_f1", _probabilistic_f1),
-                                     _some_prediction_above_zero)
+                                     _one_column("probabilistic_f1", _probabilistic_f1))
