@@ -5,7 +5,7 @@ number of files grows.
     python benchmarks/prepare_rsna_2022_cervical.py [--shares 0.05 0.1]
 
 Kaggle's download is 343 GB: 2,019 training studies, each a folder train_images/<UID>/ of
-about 350 CT slices (some 700,000 DICOM files in all), with train.csv, 7,217 bounding boxes
+about 350 CT slices (some 700,000 DICOM files in all), with train.csv, about 7,200 bounding boxes
 over 235 studies and 87 segmentations (40 of those studies boxed too). The preparation
 hard-links every file and reads none, so its cost is per file and per CSV row, not per byte:
 for each share this writes a raw folder of Kaggle's layout with that share of the studies,
