@@ -26,6 +26,9 @@ from pytest_mlebench.data.store import ANSWERS
 PUBLIC_SHARE = 0.1
 SEED = 0
 UID = "StudyInstanceUID"
+#: MLE-bench reads the CSVs with pandas' round-trip float parser, so the boxes' coordinates keep
+#: their text; pandas 3 parses that way by default (and deprecates the option), pandas 2 does not.
+EXACT_FLOATS = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
 def _tenth(items: list[str]) -> int:
@@ -67,7 +70,7 @@ def _link_studies(raw: Path, studies: list[tuple[str, Path]]) -> None:
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
     labels = pd.read_csv(raw / "train.csv")
-    boxes = pd.read_csv(raw / "train_bounding_boxes.csv")
+    boxes = pd.read_csv(raw / "train_bounding_boxes.csv", **EXACT_FLOATS)
     with RawImages(raw, "segmentations") as segmentations:
         segmented = sorted(key.removesuffix(".nii") for key in segmentations.keys
                            if key.endswith(".nii") and "/" not in key)
