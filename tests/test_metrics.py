@@ -517,3 +517,15 @@ def test_micro_f1_of_label_sets_drops_labels_the_truth_never_holds():
     nothing."""
     truth = frame(t=["1 2", "3", "2"])
     assert compute("micro_f1_of_label_sets", truth, frame(t=["1 1", "3 2 9", ""])) == pytest.approx(4 / 7)
+
+
+CASES["probabilistic_f1"] = ([[1], [0], [0]], [[1], [0], [0]], [[0.2], [0.9], [0.5]])
+
+
+def test_probabilistic_f1_clips_and_counts_fractions_of_positives():
+    """Clipped: 1.4 -> 1 and -2 -> 0. TP mass 1 + 0.5 = 1.5 over 3 positives (recall 0.5); FP mass
+    0.5 (precision 1.5 / 2 = 0.75). F1 = 2 * 0.75 * 0.5 / 1.25 = 0.6."""
+    truth = frame(y=[1, 1, 1, 0, 0])
+    assert compute("probabilistic_f1", truth, frame(y=[1.4, 0.5, 0.0, 0.5, -2.0])) == pytest.approx(0.6)
+    assert compute("probabilistic_f1", truth, frame(y=[0.0, 0.0, 0.0, 0.3, 0.0])) == 0.0
+    assert compute("probabilistic_f1", truth, frame(y=[0.0, -1.0, 0.0, 0.0, 0.0])) == 0.0  # 0 / 0

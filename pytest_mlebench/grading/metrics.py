@@ -571,3 +571,25 @@ def get_metric(name: str) -> Metric:
         return METRICS[name]
     except KeyError:
         raise KeyError(f"unknown metric {name!r}; valid metrics: {', '.join(sorted(METRICS))}") from None
+
+
+# -- probabilistic F1 (rsna-breast-cancer-detection) ---------------------------------------------
+
+def _probabilistic_f1(truth: pd.Series, pred: pd.Series) -> float:
+    """Kaggle's pF1 (beta 1) as MLE-bench computes it: each prediction clipped to [0, 1] counts
+    as that fraction of a true (label 1) or false (label 0) positive; precision is the true
+    share of the predicted mass, recall the true mass over the positives; 0 when either is 0
+    or undefined (no prediction above 0: MLE-bench's numpy division gives NaN, then 0)."""
+    labels = truth.to_numpy(dtype=float) == 1
+    if not labels.any():
+        raise ValueError("probabilistic F1 needs a positive among the answers")
+    scores = np.clip(pred.to_numpy(dtype=float), 0.0, 1.0)
+    true_mass, false_mass = float(scores[labels].sum()), float(scores[~labels].sum())
+    if true_mass == 0:
+        return 0.0
+    precision, recall = true_mass / (true_mass + false_mass), true_mass / int(labels.sum())
+    return 2 * precision * recall / (precision + recall)
+
+
+METRICS["probabilistic_f1"] = Metric("probabilistic_f1", False, "number",
+                                     _one_column("probabilistic_f1", _probabilistic_f1))
