@@ -15,7 +15,7 @@ from competition_checks import Prepared, malformed, prepare_one, text
 from PIL import Image
 
 from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.grading.rle import encode, wrapped
+from pytest_mlebench.grading.rle import encode
 from pytest_mlebench.grading.validate import MAX_LINE_BYTES, InvalidSubmission
 
 CID = "vesuvius-challenge-ink-detection"
@@ -126,9 +126,11 @@ def test_a_malformed_encoding_is_refused(prepared: Prepared, tmp_path: Path, rle
         grader.score(submit(tmp_path, rle))
 
 
-def test_an_encoding_of_megabytes_is_graded_spread_over_lines(prepared: Prepared, tmp_path: Path) -> None:
-    """A real fragment's encoding is longer than a line the grader reads: the answers spread it
-    over lines of their quoted cell, and so may a submission; on one line it is refused."""
+def test_an_encoding_of_megabytes_is_one_line_as_in_kaggle_s_format(prepared: Prepared,
+                                                                   tmp_path: Path) -> None:
+    """A real fragment's encoding is longer than the default line limit: the competition raises
+    it (grading.max_line_bytes), so the answers keep it on one line, as MLE-bench's do, and a
+    submission written the same way is graded; a line beyond the raised limit is still refused."""
     raw = tmp_path / "raw"
     shutil.copytree(prepared.raw, raw, copy_function=os.link)
     ink = np.zeros((600, 620), dtype=bool)
@@ -144,9 +146,9 @@ def test_an_encoding_of_megabytes_is_graded_spread_over_lines(prepared: Prepared
     public.mkdir()
     private.mkdir()
     prepared.competition.prepare_into(raw, public, private)
-    answers = (private / "answers.csv").read_bytes()
-    assert max(len(line) for line in answers.split(b"\n")) < MAX_LINE_BYTES // 10
+    assert truth.encode() in (private / "answers.csv").read_bytes().split(b"\n")[1]
     grader = prepared.competition.grader(private / "answers.csv")
-    assert grader.score(submit(tmp_path, wrapped(truth))) == 1.0
-    with pytest.raises(InvalidSubmission, match="bytes long"):
-        grader.score(submit(tmp_path, truth))
+    assert grader.score(submit(tmp_path, truth)) == 1.0
+    limit = prepared.competition.grading_spec().max_line_bytes
+    with pytest.raises(InvalidSubmission, match=f"bytes long; a submission's lines are at most {limit:,}"):
+        grader.score(submit(tmp_path, " " * limit + truth))

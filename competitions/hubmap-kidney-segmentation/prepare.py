@@ -10,8 +10,7 @@ are hard-linked into public train/ or test/, test/ included {id}.json as MLE-ben
 HuBMAP-20-dataset_information.csv keeps the rows of the 15 slides (its text unchanged); the
 answers are MLE-bench's test.csv: the test rows of train.csv with each slide's width_pixels
 and height_pixels from that file, which fix the mask's size for grading, the encoding column
-named ``predicted`` as in the submissions (an encoding of megabytes is spread over lines
-inside its quoted cell, so that the grader reads it: rle.wrapped). The sample submission,
+named ``predicted`` as in the submissions. The sample submission,
 every test id with an empty prediction, is also in test/, as MLE-bench puts it there.
 Kaggle's test/ folder and sample submission are dropped.
 """
@@ -26,7 +25,6 @@ from sklearn.model_selection import train_test_split
 from pytest_mlebench.data.prepare.files import link_or_copy, write_csv
 from pytest_mlebench.data.prepare.images import RawImages
 from pytest_mlebench.data.store import ANSWERS
-from pytest_mlebench.grading.rle import wrapped
 
 TRAIN_SIZE, TEST_SIZE, SEED = 12, 3, 0
 INFO = "HuBMAP-20-dataset_information.csv"
@@ -48,7 +46,6 @@ def prepare(raw: Path, public: Path, private: Path, variant: str | None = None) 
     info = info[slide.isin(labels["id"])]
     sizes = info.assign(id=slide)[["id", "width_pixels", "height_pixels"]]
     answers = test.merge(sizes, on="id").rename(columns={"encoding": "predicted"})
-    answers["predicted"] = answers["predicted"].map(wrapped)
     sample = answers[["id"]].assign(predicted="")
 
     write_csv(info, public / INFO)

@@ -6,9 +6,8 @@ MLE-bench publishes training fragments 1 and 2 whole and makes fragment 3 the te
 (inklabels.png, inklabels_rle.csv) and infrared photo (ir.png) are withheld. Every file is
 hard-linked, keeping its path under the fragment's folder; only ir.png's header is read, for
 the fragment's width and height. The answers are fragment 3's inklabels_rle.csv with the Id
-set to ``a`` and the width and height added, which fix the mask's size for grading (an
-encoding of megabytes is spread over lines inside its quoted cell, so that the grader reads
-it: rle.wrapped). The sample submission predicts "1 1 5 1" for ``a``. Kaggle's test/
+set to ``a`` and the width and height added, which fix the mask's size for grading. The
+sample submission predicts "1 1 5 1" for ``a``. Kaggle's test/
 fragments and sample submission are dropped.
 """
 
@@ -22,7 +21,6 @@ from PIL import Image
 from pytest_mlebench.data.prepare.files import write_csv
 from pytest_mlebench.data.prepare.images import RawImages
 from pytest_mlebench.data.store import ANSWERS
-from pytest_mlebench.grading.rle import wrapped
 
 PUBLIC_FRAGMENTS = ("1", "2")
 TEST_FRAGMENT, TEST_ID = "3", "a"
@@ -53,6 +51,5 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         files.place(destinations, "linking fragment files")
     labels["width"], labels["height"] = width, height
     labels["Id"] = TEST_ID
-    labels["Predicted"] = labels["Predicted"].map(wrapped)
     write_csv(labels, private / ANSWERS)
     write_csv(pd.DataFrame({"Id": [TEST_ID], "Predicted": ["1 1 5 1"]}), public / "sample_submission.csv")

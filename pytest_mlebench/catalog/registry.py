@@ -180,6 +180,9 @@ class Competition:
     #: Submission columns accepted but not graded, and whether ids may repeat (GradingSpec).
     extra_columns: tuple[str, ...] = ()
     repeated_ids: bool = False
+    #: The longest line a submission may have, where Kaggle's format needs more than the default
+    #: (a whole slide's run-length encoding); None: validate.MAX_LINE_BYTES.
+    max_line_bytes: int | None = None
     variants: Mapping[str, Variant] = field(default_factory=dict)
     #: The variant in force (None: MLE-bench's semantics).
     variant: str | None = None
@@ -212,6 +215,7 @@ class Competition:
                 target_columns=tuple(str(c) for c in grading["target_columns"]),
                 extra_columns=tuple(str(c) for c in grading.get("extra_columns", ())),
                 repeated_ids=bool(grading.get("repeated_ids", False)),
+                max_line_bytes=(int(grading["max_line_bytes"]) if "max_line_bytes" in grading else None),
                 source=str(data.pop("source", "kaggle")),
                 awards_medals=bool(data.pop("awards_medals", True)),
                 leaderboard=str(leaderboard.pop("source", "none")),
@@ -271,7 +275,8 @@ class Competition:
         from ..grading.validate import GradingSpec
 
         return GradingSpec(self.id_column, self.target_columns, get_metric(self.metric),
-                           self.extra_columns, self.repeated_ids)
+                           self.extra_columns, self.repeated_ids,
+                           *(() if self.max_line_bytes is None else (self.max_line_bytes,)))
 
     def grader(self, answers_path: Path, answers_sha256: str | None = None) -> Grader:
         """The competition's grader over these answers (refused unless their sha256 is

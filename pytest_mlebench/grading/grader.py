@@ -45,7 +45,7 @@ class Grader:
         data = answers_path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")
-        answers = parse_csv(data, answers_path.name)
+        answers = parse_csv(data, answers_path.name, max_line=spec.max_line_bytes)
         return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))
 
     def score(self, submission: str | os.PathLike[str]) -> float:

@@ -13,8 +13,7 @@ A malformed encoding is the submission's fault and raises InvalidSubmission nami
 an odd count of numbers, a token that is not a whole number, a start or length below 1, starts
 out of order, a run overlapping the one before it, or a run past the image's last pixel.
 
-:func:`encode` writes a mask in this form (the synthetic raw files); :func:`wrapped` spreads
-a long encoding over lines, so the answers' cells stay within the grader's line limit.
+:func:`encode` writes a mask in this form (the synthetic raw files).
 """
 
 from __future__ import annotations
@@ -24,10 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validate import MAX_LINE_BYTES, InvalidSubmission
-
-#: How many numbers a line holds when an encoding is spread over lines (:func:`wrapped`).
-LINE_NUMBERS = 2048
+from .validate import InvalidSubmission
 
 #: Whole numbers separated by whitespace, as Python's ``int`` reads each of them (ASCII digits).
 _NUMBERS = re.compile(r"\s*[+-]?[0-9]+(?:\s+[+-]?[0-9]+)*\s*", re.ASCII)
@@ -120,16 +116,3 @@ def counts(predicted: str, truth: str, pixels: int, where: str) -> tuple[int, in
     except InvalidSubmission as exc:
         raise ValueError(str(exc)) from None
     return prediction.area, answer.area, overlap(prediction, answer)
-
-
-def wrapped(text: str, limit: int = MAX_LINE_BYTES // 2) -> str:
-    """``text`` unchanged when shorter than ``limit``, else its numbers over several lines.
-
-    A whole slide's encoding runs to megabytes, beyond the line length the grader reads
-    (validate.MAX_LINE_BYTES); spread over lines, it is one quoted CSV cell that the grader,
-    pandas (MLE-bench's reader) and the run-length decoding all read as the same numbers.
-    """
-    if len(text) < limit:
-        return text
-    numbers = text.split()
-    return "\n".join(" ".join(numbers[i:i + LINE_NUMBERS]) for i in range(0, len(numbers), LINE_NUMBERS))

@@ -73,6 +73,8 @@ class GradingSpec:
     #: Whether an id may occur more than once (free text used as the key): the k-th row of an
     #: id then pairs with the k-th answer of that id.
     repeated_ids: bool = False
+    #: The longest line a submission (and the answers) may have.
+    max_line_bytes: int = MAX_LINE_BYTES
 
     def __post_init__(self) -> None:
         if not self.target_columns or self.id_column in self.target_columns:
@@ -103,23 +105,23 @@ def _longest_line(data: bytes) -> tuple[int, int]:
     return int(lengths.max()), int(lengths.argmax()) + 1
 
 
-def _check_bounds(data: bytes, name: str, max_columns: int | None) -> None:
+def _check_bounds(data: bytes, name: str, max_columns: int | None, max_line: int) -> None:
     """Refuse, before any parser sees it, a file whose lines or header are too large to be a
     submission.
 
-    A line longer than MAX_LINE_BYTES holds a whole window of half that size, aligned to
+    A line longer than ``max_line`` holds a whole window of half that size, aligned to
     that size, without a newline; looking for one newline per window is a few dozen calls
     to C's memchr for a file of tens of MB. Only a file with such a window is measured line
     by line.
     """
-    window = (MAX_LINE_BYTES + 2) // 2
+    window = (max_line + 2) // 2
     if any(data.find(b"\n", start, start + window) < 0
            for start in range(0, len(data) - window + 1, window)):
         longest, line = _longest_line(data)
-        if longest > MAX_LINE_BYTES:
+        if longest > max_line:
             raise InvalidSubmission(
                 f"{name}: line {line} is {longest:,} bytes long; a submission's lines are at most "
-                f"{MAX_LINE_BYTES:,} bytes")
+                f"{max_line:,} bytes")
     if max_columns is not None:
         fields = _FIRST_LINE.match(data)[1].count(b",") + 1
         if fields > max_columns + MAX_EXTRA_COLUMNS:
@@ -185,25 +187,26 @@ def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
 
 
 def read_csv(path: str | os.PathLike[str], max_columns: int | None = None,
-             numbers: Collection[str] = ()) -> pd.DataFrame:
+             numbers: Collection[str] = (), max_line: int = MAX_LINE_BYTES) -> pd.DataFrame:
     """A CSV file as exact text cells, or InvalidSubmission saying why it cannot be read.
 
     Nothing is guessed: ids such as "007" stay as written and no text becomes NaN
     behind the checks' back. Column names are stripped; a byte-order mark is dropped.
     With ``max_columns`` (a submission's), a header far wider than that is refused unparsed.
     The columns named in ``numbers`` come as float64 where every cell is a number (see
-    ``_typed_cells``; the checks then find what the text would have told them).
+    ``_typed_cells``; the checks then find what the text would have told them). A line
+    longer than ``max_line`` bytes is refused unparsed.
     """
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"no file at {path}")
-    return parse_csv(path.read_bytes(), path.name, max_columns, numbers)
+    return parse_csv(path.read_bytes(), path.name, max_columns, numbers, max_line)
 
 
 def parse_csv(data: bytes, name: str, max_columns: int | None = None,
-              numbers: Collection[str] = ()) -> pd.DataFrame:
+              numbers: Collection[str] = (), max_line: int = MAX_LINE_BYTES) -> pd.DataFrame:
     """:func:`read_csv` of a file's bytes already read (``name`` is the file's, for messages)."""
-    _check_bounds(data, name, max_columns)
+    _check_bounds(data, name, max_columns, max_line)
     if numbers and (typed := _typed_cells(data, numbers)) is not None:
         return typed
     raw = _unquoted_cells(data)
@@ -506,7 +509,7 @@ def score(
     """
     numeric = spec.metric.value_type not in ("label", "text")
     submission = read_csv(submission_path, max_columns=len(spec.allowed_columns),
-                          numbers=spec.target_columns if numeric else ())
+                          numbers=spec.target_columns if numeric else (), max_line=spec.max_line_bytes)
     y_true, y_pred = check_submission(submission, answers, spec, truth)
     if grade_fn is None:
         value = float(spec.metric.fn(y_true, y_pred))
