@@ -112,6 +112,11 @@ def prepare_one(factory: pytest.TempPathFactory, competition_id: str) -> Prepare
                        {competition_id: synthetic(competition_id).build})[competition_id]
 
 
+def files(folder: Path) -> list[str]:
+    """Every file under ``folder``, as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 def text(path: Path) -> pd.DataFrame:
     """A CSV as the texts it holds: every cell a string, blanks kept as written."""
     return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from competition_checks import Prepared, malformed, prepare_one, text
+from competition_checks import Prepared, files, malformed, prepare_one, text
 from sklearn.model_selection import train_test_split
 
 from pytest_mlebench.grading.validate import InvalidSubmission
@@ -20,10 +20,6 @@ CID = "plant-seedlings-classification"
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return prepare_one(tmp_path_factory, CID)
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_the_split_is_mlebench_s(prepared: Prepared) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pydicom
 import pytest
-from competition_checks import Prepared, malformed, prepare_one, text
+from competition_checks import Prepared, files, malformed, prepare_one, text
 
 from pytest_mlebench.grading.validate import InvalidSubmission
 
@@ -24,10 +24,6 @@ TARGETS = ["patient_overall", *(f"C{k}" for k in range(1, 8))]
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return prepare_one(tmp_path_factory, CID)
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def mlebench_draw(raw: Path) -> tuple[list[str], list[str], list[str]]:

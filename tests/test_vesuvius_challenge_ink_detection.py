@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, malformed, prepare_one, text
+from competition_checks import Prepared, files, malformed, prepare_one, text
 from PIL import Image
 
 from pytest_mlebench.grading.grader import Grader
@@ -24,10 +24,6 @@ CID = "vesuvius-challenge-ink-detection"
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return prepare_one(tmp_path_factory, CID)
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_fragment_3_is_the_test_fragment(prepared: Prepared) -> None:
