@@ -709,10 +709,13 @@ def featurize(items: list[Media], extract: Callable[[Media], np.ndarray], width:
     return rows
 
 
-def label_table(data: Path, pool: dict[str, Media], log: Log) -> tuple[pd.DataFrame, str] | None:
+def label_table(data: Path, pool: dict[str, Media], log: Log,
+                wanted: list[str]) -> tuple[pd.DataFrame, str] | None:
     """(rows, key column) of the table whose one column names the most files of pool:
-    train.csv, labels.csv, train_labels.csv, ... (not a table of annotations, a few per file)."""
-    best: tuple[int, pd.DataFrame, str] | None = None
+    train.csv, labels.csv, train_labels.csv, ... (not a table of annotations, a few per file).
+    Of tables naming as many, the first holding most of the sample's ``wanted`` columns (tgs-salt's
+    train.csv holds its masks, depths.csv beside it a depth per image)."""
+    best: tuple[tuple[int, int], pd.DataFrame, str] | None = None
     for path in sorted(data.iterdir()):
         name = path.name.lower()
         other = SAMPLE_NAME.fullmatch(name) or TEST_TABLE.fullmatch(name)
@@ -722,8 +725,9 @@ def label_table(data: Path, pool: dict[str, Media], log: Log) -> tuple[pd.DataFr
         for column in table.columns:
             keys = table[column].map(media_key)
             named = keys.isin(pool.keys()).to_numpy()
-            if keys[named].nunique() > (best[0] if best else 0):
-                best = (keys[named].nunique(), table[named].reset_index(drop=True), column)
+            rank = (keys[named].nunique(), len(set(wanted) & set(table.columns)))
+            if rank[0] and rank > (best[0] if best else (0, 0)):
+                best = (rank, table[named].reset_index(drop=True), column)
     return None if best is None else (best[1], best[2])
 
 
@@ -770,7 +774,7 @@ def media_problem(
     audio = test_items[0].audio
     test_keys = set(sample_keys)
     pool = {k: m for k, m in by_key.items() if m.audio == audio and k not in test_keys}
-    labelled = label_table(data, pool, log) or names_table(pool, log)
+    labelled = label_table(data, pool, log, list(sample.columns[1:])) or names_table(pool, log)
     if labelled is None:
         log("no table or file name labels the train files")
         return None
@@ -1098,6 +1102,12 @@ def look_up(keys: pd.Series, labels: pd.Series, wanted: pd.Series) -> np.ndarray
     return wanted.map(commonest).fillna(wanted).to_numpy()
 
 
+def mostly_one_off(labels: pd.Series) -> bool:
+    """More than MAX_CLASSES labels, most of them seen once (masks as run lengths, free text)."""
+    counts = labels.value_counts()
+    return len(counts) > MAX_CLASSES and float((counts == 1).mean()) > 0.5
+
+
 def fit_predict(problem: Problem, rows: np.ndarray, log: Log) -> dict[str, np.ndarray]:
     """Fit every target on the given train rows; predictions per sample column, in test_features order."""
     features = problem.train_features(rows)
@@ -1110,6 +1120,12 @@ def fit_predict(problem: Problem, rows: np.ndarray, log: Log) -> dict[str, np.nd
             wanted = problem.test_features[target.key]
             seen = y[known].astype(str)
             predictions[target.columns[0]] = look_up(features[target.key][known], seen, wanted)
+        elif target.kind == "labels" and mostly_one_off(labels_of(y[known])):
+            # No classes to learn, and a model per value overruns the budget (uw-madison's
+            # hundreds of masks): the commonest value, a blank cell included (no mask, no text).
+            commonest = labels_of(y.fillna("")).value_counts().index[0]
+            log(f"{target.source!r}: mostly one-off values; predicting the commonest, {commonest!r}")
+            predictions[target.columns[0]] = np.full(len(problem.test_features), commonest, dtype=object)
         else:
             modelled.append((target, y, known))
     if not modelled:
