@@ -161,3 +161,14 @@ def test_nan_texts_and_blanks_are_empty_masks(prepared: Prepared, tmp_path: Path
     answers.to_csv(tmp_path / "nan.csv", index=False)
     assert prepared.score(tmp_path / "nan.csv") == 1.0
     assert encode(np.zeros((3, 3), bool)) == ""
+
+
+def test_the_k_d_tree_finds_scipy_s_directed_hausdorff(prepared: Prepared) -> None:
+    """grade.py's farthest() is the distance MLE-bench's scipy call returns, on random volumes."""
+    from scipy.spatial.distance import directed_hausdorff
+
+    farthest = prepared.competition.module("grade").farthest
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        a, b = (np.argwhere(rng.random((5, 9, 7)) < rng.uniform(0.05, 0.6)) / (5, 9, 7) for _ in "ab")
+        assert farthest(a, b) == pytest.approx(directed_hausdorff(a, b)[0], abs=1e-12)

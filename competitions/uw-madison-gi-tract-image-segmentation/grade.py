@@ -9,7 +9,8 @@ position (salt_rle.decode). Then, as MLE-bench:
   mask, the slices stacked in id order into a volume, and each volume's voxel coordinates
   divided by the true volume's shape. Both empty: left out of the mean; equal: 0; one empty,
   or more than 10 times the true voxels predicted: 1; else the symmetric Hausdorff distance
-  (scipy's directed_hausdorff both ways) over the unit cube's diagonal, sqrt(3).
+  (MLE-bench's scipy directed_hausdorff both ways, the same distances found here with a k-d
+  tree) over the unit cube's diagonal, sqrt(3).
 
 The submission arrives checked, in the answers' order (the k-th row of an id paired with its
 k-th answer); its rows are put back in the file's order first, which is the pairing
@@ -23,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import directed_hausdorff
+from scipy.spatial import cKDTree
 
 from pytest_mlebench.grading.salt_rle import decode, decode_truth
 from pytest_mlebench.grading.validate import InvalidSubmission
@@ -51,9 +52,14 @@ def hausdorff(predicted: np.ndarray, truth: np.ndarray) -> float:
         return 1.0
     scale = np.array(truth.shape)
     true_points, pred_points = np.argwhere(truth) / scale, np.argwhere(predicted) / scale
-    distance = max(directed_hausdorff(true_points, pred_points)[0],
-                   directed_hausdorff(pred_points, true_points)[0])
-    return distance / np.sqrt(3)
+    return max(farthest(true_points, pred_points), farthest(pred_points, true_points)) / np.sqrt(3)
+
+
+def farthest(points: np.ndarray, others: np.ndarray) -> float:
+    """The directed Hausdorff distance, the one scipy's ``directed_hausdorff`` returns, found with
+    a k-d tree: its early-break search scans most of a day's hundreds of thousands of voxels
+    for each voxel of two near masks, minutes a day where the tree takes a second."""
+    return float(cKDTree(others).query(points, k=1)[0].max())
 
 
 def days_of(ids: np.ndarray) -> dict[str, dict[str, list[int]]]:
