@@ -1120,9 +1120,10 @@ def fit_predict(problem: Problem, rows: np.ndarray, log: Log) -> dict[str, np.nd
             wanted = problem.test_features[target.key]
             seen = y[known].astype(str)
             predictions[target.columns[0]] = look_up(features[target.key][known], seen, wanted)
-        elif target.kind == "labels" and mostly_one_off(labels_of(y[known])):
-            # No classes to learn, and a model per value overruns the budget (uw-madison's
-            # hundreds of masks): the commonest value, a blank cell included (no mask, no text).
+        elif target.kind == "labels" and not problem.linear and mostly_one_off(labels_of(y[known])):
+            # Boosting grows trees for every class: on hundreds of values seen once (uw-madison's
+            # masks) it overruns the budget, with no classes to learn. The commonest value
+            # instead, a blank cell included (no mask, no text).
             commonest = labels_of(y.fillna("")).value_counts().index[0]
             log(f"{target.source!r}: mostly one-off values; predicting the commonest, {commonest!r}")
             predictions[target.columns[0]] = np.full(len(problem.test_features), commonest, dtype=object)
