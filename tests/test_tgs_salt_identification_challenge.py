@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from competition_checks import Prepared, malformed, prepare_one, text
+from competition_checks import Prepared, files, malformed, prepare_one, text
 from sklearn.model_selection import train_test_split
 
-from pytest_mlebench.grading.salt_rle import decode, encode
+from pytest_mlebench.grading.rle import encode
+from pytest_mlebench.grading.salt_rle import decode
 from pytest_mlebench.grading.validate import InvalidSubmission
 
 CID = "tgs-salt-identification-challenge"
@@ -24,10 +25,6 @@ PIXELS = 101 * 101
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return prepare_one(tmp_path_factory, CID)
-
-
-def files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_the_split_is_mlebench_s(prepared: Prepared) -> None:
@@ -62,7 +59,7 @@ def test_the_masks_match_their_rle(prepared: Prepared) -> None:
 
     for image, rle in text(prepared.data.public / "train.csv").head(5).itertuples(index=False):
         mask = np.asarray(Image.open(prepared.data.public / "train" / "masks" / f"{image}.png")) > 0
-        assert (mask == decode(rle, 101, 101, image)).all() and encode(mask) == rle
+        assert (mask == decode(rle, 101, 101, image)).all() and encode(mask, "F") == rle
 
 
 def grader_over(tmp_path: Path, prepared: Prepared, masks: dict[str, str]):
@@ -92,21 +89,22 @@ def test_scores_by_hand(prepared: Prepared, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("rle", "reason"), [
-    ("1 2 3", "has 3 values; expected pairs"),
-    ("1 x", "not whole numbers"),
-    ("1.0 2", "not whole numbers"),
-    ("0 2", "below 1"),
-    ("5 0", "below 1"),
-    ("10 5 12 3", "out of order or overlapping"),
-    ("10 5 3 1", "out of order or overlapping"),
-    (f"{PIXELS} 2", f"past the image's {PIXELS} pixels"),
+    ("1 2 3", "has 3 numbers; expected pairs"),
+    ("1 x", "not a whole number"),
+    ("1.0 2", "not a whole number"),
+    ("0 2", "starts below 1"),
+    ("5 0", "lengths below 1"),
+    ("10 5 12 3", "runs overlapping the run before them"),
+    ("10 5 3 1", "starts smaller than the start before them"),
+    (f"{PIXELS} 2", f"runs past the image's last pixel \\({PIXELS}\\)"),
 ])
 def test_a_malformed_rle_is_refused_naming_its_id(prepared: Prepared, tmp_path: Path,
                                                   rle: str, reason: str) -> None:
     sample = text(prepared.sample_path)
     sample.loc[1, "rle_mask"] = rle
     sample.to_csv(tmp_path / "bad.csv", index=False)
-    with pytest.raises(InvalidSubmission, match=f"id '{sample['id'][1]}': the RLE .*{reason}"):
+    where = f"id '{sample['id'][1]}'"
+    with pytest.raises(InvalidSubmission, match=f"{where}: the run-length encoding .*{reason}"):
         prepared.score(tmp_path / "bad.csv")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pytest_mlebench.data.synthetic import csv_bytes, hex_ids, image_bytes, write_file, write_zip
-from pytest_mlebench.grading.salt_rle import encode
+from pytest_mlebench.grading.rle import encode
 
 SIZE = 101
 LABELLED = 40
@@ -36,7 +36,7 @@ def build(raw: Path, rng: np.random.Generator) -> None:
     ids = hex_ids(rng, LABELLED + UNLABELLED, 10)
     labelled, unlabelled = ids[:LABELLED], ids[LABELLED:]
     masks = [salt_mask(rng, kind) for kind in rng.choice([0, 0, 1, 2, 2, 2], LABELLED)]
-    train = pd.DataFrame({"id": labelled, "rle_mask": [encode(m) for m in masks]})
+    train = pd.DataFrame({"id": labelled, "rle_mask": [encode(m, "F") for m in masks]})
     members = {"competition_data/train.csv": csv_bytes(train)}
     for image, mask in zip(labelled, masks, strict=True):
         members[f"competition_data/train/images/{image}.png"] = seismic(rng)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pytest_mlebench.data.synthetic import csv_bytes, image_bytes, write_file
-from pytest_mlebench.grading.salt_rle import encode
+from pytest_mlebench.grading.rle import encode
 
 CLASSES = ("large_bowel", "small_bowel", "stomach")
 #: Days per case: some training cases have more than the four MLE-bench keeps.
@@ -41,8 +41,8 @@ def build(raw: Path, rng: np.random.Generator) -> None:
                 scan = rng.integers(0, 4000, (height, width), dtype=np.uint16)
                 write_file(folder / f"slice_{n:04d}_{width}_{height}_1.50_1.50.png", image_bytes(scan, "PNG"))
                 for organ_class in CLASSES:
-                    # Kaggle's runs go along the rows: the column-major runs of the transpose.
+                    # Kaggle's runs go along the rows.
                     rows.append((f"case{case}_day{day}_slice_{n:04d}", organ_class,
-                                 encode(organ(rng, height, width).T)))
+                                 encode(organ(rng, height, width), "C")))
     write_file(raw / "train.csv", csv_bytes(pd.DataFrame(rows, columns=["id", "class", "segmentation"])))
     write_file(raw / "sample_submission.csv", "id,class,predicted\n")
