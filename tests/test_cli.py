@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 from competition_checks import synthetic
 
+from pytest_mlebench import cli as cli_module
+from pytest_mlebench.catalog.registry import Registry, RegistryError
+
 TAXI = "new-york-city-taxi-fare-prediction"
 
 
@@ -91,12 +94,17 @@ def test_an_invalid_file_is_a_reason_and_exit_1_never_a_traceback(taxi: tuple[Pa
     assert record["gold_threshold"] == 2.83377
 
 
-def test_grading_an_unimplemented_competition_says_so() -> None:
-    """Any competition not written yet (the first by id), so that implementing one keeps this true."""
-    unimplemented = sorted(row["id"] for row in json.loads(cli("list", "--json").stdout)
-                           if not row["implemented"])
-    done = cli("grade", unimplemented[0], "sub.csv", check=2)
-    assert f"{unimplemented[0]} is not implemented yet" in done.stderr
+def test_grading_an_unimplemented_competition_says_so(tmp_path: Path) -> None:
+    """Every built-in is implemented; a catalog's folder may still hold only its title and
+    leaderboard (implemented: false), and grading it names that."""
+    folder = tmp_path / "catalog" / "not-written-yet"
+    folder.mkdir(parents=True)
+    (folder / "competition.yaml").write_text("title: Not written yet\nimplemented: false\n")
+    registry = Registry()
+    registry.add_catalog(tmp_path / "catalog")
+    with pytest.raises(RegistryError, match="not-written-yet is not implemented yet"):
+        cli_module._competition(registry, "not-written-yet", None)
+    assert all(row["implemented"] for row in json.loads(cli("list", "--json").stdout))
 
 
 def test_the_listing_names_what_a_grade_py_computes() -> None:

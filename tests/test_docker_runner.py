@@ -28,12 +28,14 @@ import requests
 from docker.client import DockerClient
 from docker.errors import APIError
 from docker_helpers import require_docker
+from rich.console import Console
 
 from pytest_mlebench.catalog.registry import Agent
 from pytest_mlebench.fsutil import OutputBudget
 from pytest_mlebench.interrupts import install_sigterm_handler
 from pytest_mlebench.runners.base import RunResult, RunSpec
 from pytest_mlebench.runners.deadman import remove_container
+from pytest_mlebench.runners.docker import images
 from pytest_mlebench.runners.docker.images import ImageError, ensure_agent_image, resolve_base_source
 from pytest_mlebench.runners.docker.runner import (
     DEADLINE_LABEL,
@@ -565,6 +567,33 @@ def test_agent_image_is_tagged_by_content(client: DockerClient, base_tag: str, t
     assert second != first
     client.api.remove_image(first)
     client.api.remove_image(second)
+
+
+@pytest.mark.docker
+def test_a_failed_build_is_built_once_more_without_the_engine_s_cache(
+        client: DockerClient, base_tag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first build fails as a bad cached layer made it fail (aide's image check on
+    fuse-overlayfs); the second, the engine's real build without its cache, gives the image."""
+    real_build, calls = images.build, []
+
+    def failing_once(*args: Any, nocache: bool = False) -> str:
+        calls.append(nocache)
+        if len(calls) == 1:
+            raise ImageError("docker build failed: The command '/bin/sh -c python3 -c 'import aide.run'' "
+                             "returned a non-zero code: 1")
+        return real_build(*args, nocache=nocache)
+
+    monkeypatch.setattr(images, "build", failing_once)
+    folder = tmp_path / "rebuilt"
+    folder.mkdir()
+    (folder / "agent.yaml").write_text("name: rebuilt\n")
+    (folder / "start.sh").write_text(f"echo {secrets.token_hex(4)}\n")
+    out = io.StringIO()
+    tag = ensure_agent_image(client, Agent.from_folder(folder), base_tag, Console(file=out, width=300))
+    assert calls == [False, True] and images.image_id(client, tag) is not None
+    assert "failed (docker build failed: The command" in out.getvalue()
+    assert "building it once more without the engine's cache" in out.getvalue()
+    client.api.remove_image(tag)
 
 
 @pytest.mark.docker

@@ -243,7 +243,7 @@ def first_line(exc: BaseException) -> str:
 
 
 def build(client: DockerClient, tag: str, context: Context, dockerfile: str,
-          buildargs: Mapping[str, str], console: Console | None = None) -> str:
+          buildargs: Mapping[str, str], console: Console | None = None, nocache: bool = False) -> str:
     """Build with the low-level API, the log streamed into a progress display; the image id."""
     console = plain_console(console)
     tail: deque[str] = deque(maxlen=40)
@@ -255,7 +255,7 @@ def build(client: DockerClient, tag: str, context: Context, dockerfile: str,
         task = bar.add_task(f"building {tag}", total=None)
         stream = client.api.build(
             fileobj=archive, custom_context=True, dockerfile=dockerfile, tag=tag,
-            buildargs=dict(buildargs), rm=True, forcerm=True, pull=False, decode=True,
+            buildargs=dict(buildargs), rm=True, forcerm=True, pull=False, decode=True, nocache=nocache,
         )
         for line in _log_lines(stream, tail):
             step = re.match(r"Step (\d+)/(\d+) : (.*)", line)
@@ -297,7 +297,15 @@ def _ensure(client: DockerClient, tag: str, context: Context, dockerfile: str,
         return tag
     with build_lock(tag):
         if image_id(client, tag) is None:
-            build(client, tag, context, dockerfile, buildargs, console)
+            try:
+                build(client, tag, context, dockerfile, buildargs, console)
+            except ImageError as exc:
+                # A layer the engine cached from an earlier build can be unusable: seen on
+                # fuse-overlayfs, where aide's image check failed to import a module present in
+                # its cached install layer, and passed when every layer was built again.
+                plain_console(console).print(f"building {tag} failed ({first_line(exc)}); "
+                                             "building it once more without the engine's cache")
+                build(client, tag, context, dockerfile, buildargs, console, nocache=True)
     return tag
 
 
