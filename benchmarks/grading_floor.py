@@ -17,6 +17,7 @@ import pyarrow.csv as pcsv
 
 from pytest_mlebench.catalog.builtin import catalog_root
 from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.grading.metrics import binary_auc
 
 if TYPE_CHECKING:
     from pytest_mlebench.grading.validate import GradingSpec
@@ -44,16 +45,6 @@ def _aligned(truth_ids: pa.ChunkedArray, ids: pa.ChunkedArray) -> np.ndarray:
     return positions
 
 
-def _auc(positive: np.ndarray, score: np.ndarray) -> float:
-    order = np.argsort(score)
-    ranked = score[order]
-    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
-    ends = np.append(starts[1:], len(ranked))
-    hits = np.add.reduceat(positive[order].astype(np.int64), starts)
-    n_pos = int(hits.sum())
-    return (int(np.dot(starts + ends + 1, hits)) - n_pos * (n_pos + 1)) / (2 * n_pos * (len(score) - n_pos))
-
-
 def _kappa(truth: np.ndarray, pred: np.ndarray) -> float:
     labels, codes = np.unique(np.concatenate([truth, pred]), return_inverse=True)
     k = len(labels)
@@ -67,7 +58,7 @@ def _kappa(truth: np.ndarray, pred: np.ndarray) -> float:
 def _metric(name: str, truth: np.ndarray, pred: np.ndarray) -> float:
     """``truth`` and ``pred``: 2-D, one column per target."""
     if name == "roc_auc" or name == "mean_columnwise_roc_auc":
-        return float(np.mean([_auc(truth[:, j] == truth[:, j].max(), pred[:, j])
+        return float(np.mean([binary_auc(truth[:, j] == truth[:, j].max(), pred[:, j])
                               for j in range(truth.shape[1])]))
     if name == "rmse":
         return float(np.sqrt(np.mean((truth - pred) ** 2)))

@@ -129,6 +129,19 @@ def _check_bounds(data: bytes, name: str, max_columns: int | None, max_line: int
                 f"{name}: the header has {fields:,} fields; expected {max_columns} columns")
 
 
+def _arrow_table(data: bytes, types: dict[str, pa.DataType], skip_rows: int = 0) -> pa.Table | None:
+    """The file parsed by pyarrow's CSV reader in C++ with these column names and types, or None
+    where it cannot be (the callers then read it another way)."""
+    try:
+        return pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(column_names=list(types), skip_rows=skip_rows),
+            convert_options=pcsv.ConvertOptions(column_types=types),
+        )
+    except pa.ArrowInvalid:
+        return None
+
+
 def _unquoted_cells(data: bytes) -> pd.DataFrame | None:
     """Every cell as text, the header as row 0, parsed by pyarrow in C++ (pandas' own parser
     takes ten times longer on millions of rows); None when pandas must read the file.
@@ -142,13 +155,8 @@ def _unquoted_cells(data: bytes) -> pd.DataFrame | None:
     names = [f"f{i}" for i in range(_FIRST_LINE.match(data)[1].count(b",") + 1)]
     if b'"' in data or len(names) < 2:
         return None
-    try:
-        table = pcsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pcsv.ReadOptions(column_names=names),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string())),
-        )
-    except pa.ArrowInvalid:
+    table = _arrow_table(data, dict.fromkeys(names, pa.large_string()))
+    if table is None:
         return None
     return pd.DataFrame({i: pd.Series(column, dtype="str") for i, column in enumerate(table.columns)})
 
@@ -171,13 +179,8 @@ def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
     if len(header) < 2 or len(set(header)) < len(header) or not set(numbers) & set(header):
         return None
     types = {f"f{i}": pa.float64() if name in numbers else pa.large_string() for i, name in enumerate(header)}
-    try:
-        table = pcsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pcsv.ReadOptions(column_names=list(types), skip_rows=1),
-            convert_options=pcsv.ConvertOptions(column_types=types),
-        )
-    except pa.ArrowInvalid:
+    table = _arrow_table(data, types, skip_rows=1)
+    if table is None:
         return None
     columns = dict(zip(header, table.columns, strict=True))
     if any(columns[name].null_count for name in numbers if name in columns):
@@ -243,7 +246,7 @@ _POWERS_OF_TEN = 10 ** np.arange(1, 20, dtype=np.uint64)
 def _integers(ids: pd.Index) -> np.ndarray | None:
     """The ids as int64 when each is an integer written the one way Python writes it (no
     sign, leading zero or decimal point that comparing them as text would tell apart), else
-    None. Parsing and the round trip run in pyarrow's C++."""
+    None. pyarrow parses them; their lengths against their digit counts tell the plain ones."""
     text = pa.array(ids.array)
     try:
         numbers = pc.cast(text, pa.int64()).to_numpy()
