@@ -162,6 +162,26 @@ def test_ids_that_look_numeric_are_matched_as_written_after_stripping(tmp_path):
         "and 1 ids are not test ids ('07')")
 
 
+@pytest.mark.parametrize("written", ["007", "+7", "7.0", "07"])
+def test_integer_ids_are_matched_as_written_too(tmp_path, written):
+    """All-integer ids take the no-hashing path; a 7 written another way is still another id."""
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    answers = pd.DataFrame({"id": ["7", "8", "9"], "y": [1.0, 2.0, 3.0]})
+    assert reason(tmp_path, f"id,y\n9,1\n{written},2\n8,3\n", answers, spec) == (
+        "ids do not match the test set: 1 test ids are missing ('7') "
+        f"and 1 ids are not test ids ({written!r})")
+
+
+@pytest.mark.parametrize("ids", [["3", "1", "2"], ["-5", "10000000000000000", "0"]])
+def test_integer_ids_dense_or_sparse_pair_each_prediction_with_its_id(tmp_path, ids):
+    """A dense range is aligned by offset, a sparse one by hashing: both by id."""
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    answers = pd.DataFrame({"id": ids, "y": [1.0, 2.0, 3.0]})
+    text = "id,y\n" + "".join(f"{i},{v}\n" for i, v in zip(ids[::-1], [30, 20, 10], strict=True))
+    _, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec)
+    assert y_pred["y"].tolist() == [10.0, 20.0, 30.0]
+
+
 def test_unicode_ids_are_matched_after_stripping_unicode_whitespace(tmp_path):
     spec = GradingSpec("id", ("y",), get_metric("rmse"))
     answers = pd.DataFrame({"id": ["\xe9t\xe9", "\u65e5\u672c", "stra\xdfe"], "y": [1.0, 2.0, 3.0]})
