@@ -65,9 +65,14 @@ def unknown_name_error(kind: str, names: str | list[str], choices: Iterable[str]
     return RegistryError("\n".join([*lines, *listing]))
 
 
+#: libyaml's safe loader where PyYAML was built with it (its wheels are): the same documents,
+#: parsed about 8x faster, which every xdist worker's start pays for 90 folders.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = yaml.load(fh, Loader=_YAML_LOADER) or {}
     if not isinstance(data, dict):
         raise RegistryError(f"{path}: expected a mapping at the top level")
     return data
