@@ -17,7 +17,7 @@ with the largest child's peak RSS:
 - mlebench: with ``--mlebench-src``, MLE-bench's own ``grade(read_csv(sub), read_csv(ans))``
   run by this Python (ours, same pandas) and, with ``--mlebench-python``, by that
   interpreter too (MLE-bench as its users install it).
-It ends with the fixed cost of a bounded grade (the harness's child) on a 10-row file.
+It ends with the fixed cost of a bounded grade (the grading service's child) on a 10-row file.
 """
 
 from __future__ import annotations
@@ -143,25 +143,23 @@ def median(results: list[dict], key: str) -> float | None:
 
 
 def bounded_fixed_cost(folder: Path) -> float:
-    """The median extra time of a bounded grade (forked child) over an in-process one."""
-    from dataclasses import replace
+    """The median extra time of a bounded grade (the grading service's forked child, asked over
+    its socket, as the harness asks) over an in-process one, on a 10-row may-2022 file."""
+    from pytest_mlebench.grading.service import GradingService
 
-    from pytest_mlebench.grading.bounded import Bounds
-    from pytest_mlebench.grading.grader import Grader
-    from pytest_mlebench.grading.metrics import get_metric
-    from pytest_mlebench.grading.validate import GradingSpec
-
+    competition = Competition.from_folder(catalog_root() / "tabular-playground-series-may-2022")
     pd.DataFrame({"id": range(10), "target": [0, 1] * 5}).to_csv(folder / "a.csv", index=False)
     pd.DataFrame({"id": range(10), "target": np.linspace(0, 1, 10)}).to_csv(folder / "s.csv", index=False)
-    grader = Grader.load(GradingSpec("id", ("target",), get_metric("roc_auc")), folder / "a.csv")
-    bounded = replace(grader, bounds=Bounds())
-    extra = []
-    for _ in range(20):
-        started = time.perf_counter()
-        grader.score(folder / "s.csv")
-        middle = time.perf_counter()
-        bounded.score(folder / "s.csv")
-        extra.append((time.perf_counter() - middle) - (middle - started))
+    grader = competition.grader(folder / "a.csv")
+    with GradingService() as service:
+        bounded = service.client().grader(competition, folder / "a.csv")
+        extra = []
+        for _ in range(20):
+            started = time.perf_counter()
+            grader.score(folder / "s.csv")
+            middle = time.perf_counter()
+            bounded.score(folder / "s.csv")
+            extra.append((time.perf_counter() - middle) - (middle - started))
     return statistics.median(extra)
 
 

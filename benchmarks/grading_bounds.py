@@ -1,5 +1,6 @@
 """The harness's peak memory while it grades a huge submission: the grade runs in a bounded
-child (grading/bounded.py), so the harness stays small whatever the file's size.
+child of the grading service (grading/service.py), so the harness stays small whatever the
+file's size.
 
     python benchmarks/grading_bounds.py [--sizes-mb 256 1024 2048] [--answers-rows 1000000]
 
@@ -7,10 +8,11 @@ An agent may hand back up to 2 GiB (the copy-out cap). For each size this writes
 temporary folder, a 1,000,000-row answers file (``id,target``, ROC AUC, the shape of
 tabular-playground-series-may-2022) and a submission of about that many megabytes: the
 answers' ids with a score each, then rows of new ids until the size is reached, which is
-what a hostile or broken agent writes. It grades the file as the harness does
-(``Grader.score`` with the default ``Bounds()``) and reports the verdict, the wall
-time, how much this process (the harness) grew (ru_maxrss before and after) and the
-largest grading child's ru_maxrss. Parsed in-process, such a file takes about 10x its size.
+what a hostile or broken agent writes. It grades the file as the harness does (the grading
+service's grader of tabular-playground-series-may-2022, default ``Bounds()``) and reports the
+verdict, the wall time, how much this process (the harness) grew (ru_maxrss before and after)
+and the grading child's peak RSS, sampled every 20 ms (so a peak may be read a little low).
+Parsed in-process, such a file takes about 10x its size.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ from __future__ import annotations
 import argparse
 import resource
 import tempfile
+import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 
-from pytest_mlebench.grading.bounded import Bounds
-from pytest_mlebench.grading.grader import Grader
-from pytest_mlebench.grading.metrics import get_metric
-from pytest_mlebench.grading.validate import GradingSpec, InvalidSubmission
+from pytest_mlebench.catalog.builtin import catalog_root
+from pytest_mlebench.catalog.registry import Competition
+from pytest_mlebench.grading.errors import InvalidSubmission
+from pytest_mlebench.grading.judge import Judge
+from pytest_mlebench.grading.service import GradingService
 
 MIB = 1024**2
 CHUNK_ROWS = 2_000_000
@@ -47,17 +51,32 @@ def write_submission(path: Path, answers: pd.DataFrame, size_bytes: int, rng: np
             start += CHUNK_ROWS
 
 
-def grade_once(grader: Grader, path: Path) -> dict[str, object]:
+def children_peak(service: psutil.Process, done: threading.Event, peak: list[int]) -> None:
+    """The largest RSS of the service's grading children, sampled until ``done``."""
+    while not done.wait(0.02):
+        for child in service.children():
+            try:
+                peak[0] = max(peak[0], child.memory_info().rss)
+            except psutil.Error:
+                pass
+
+
+def grade_once(grader: Judge, path: Path, service: psutil.Process) -> dict[str, object]:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    done, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=children_peak, args=(service, done, peak))
+    sampler.start()
     started = time.monotonic()
     try:
         verdict = f"valid, score {grader.score(path):.5f}"
     except InvalidSubmission as exc:
         verdict = f"invalid: {exc}"
+    done.set()
+    sampler.join()
     return {
         "seconds": time.monotonic() - started,
         "harness_growth_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024,
-        "child_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "child_peak_mib": peak[0] / 1024**2,
         "verdict": verdict,
     }
 
@@ -68,21 +87,22 @@ def main() -> None:
     parser.add_argument("--answers-rows", type=int, default=1_000_000)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    with tempfile.TemporaryDirectory(prefix="grading-bounds-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="grading-bounds-") as tmp, GradingService() as service:
         folder = Path(tmp)
         answers = pd.DataFrame({"id": np.arange(args.answers_rows),
                                 "target": rng.integers(0, 2, args.answers_rows)})
         answers.to_csv(folder / "answers.csv", index=False)
-        spec = GradingSpec("id", ("target",), get_metric("roc_auc"))
-        grader = replace(Grader.load(spec, folder / "answers.csv"), bounds=Bounds())  # as the harness grades
+        competition = Competition.from_folder(catalog_root() / "tabular-playground-series-may-2022")
+        grader = service.client().grader(competition, folder / "answers.csv")  # as the harness grades
         start_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"harness at start: ru_maxrss {start_mib:.0f} MiB (answers loaded: {args.answers_rows:,} rows)")
+        print(f"harness at start: ru_maxrss {start_mib:.0f} MiB (the {args.answers_rows:,} answer rows are held "
+              "by the grading service)")
         print("| submission | verdict | seconds | harness grew | grading child's peak |")
         print("| --- | --- | --- | --- | --- |")
         for size in args.sizes_mb:
             path = folder / "submission.csv"
             write_submission(path, answers, size * MIB, rng)
-            row = grade_once(grader, path)
+            row = grade_once(grader, path, psutil.Process(service.process.pid))
             verdict = str(row["verdict"])
             print(f"| {path.stat().st_size / MIB:,.0f} MiB | {verdict[:90]} | {row['seconds']:.1f} | "
                   f"{row['harness_growth_mib']:.0f} MiB | {row['child_peak_mib']:,.0f} MiB |", flush=True)

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +29,9 @@ from .runners.base import LLM_LOG, Runner, RunResult, RunSpec
 from .runners.endpoint import upload_cap
 from .runners.leases import Leaser
 
-if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs, pandas
-    # and the metrics when a competition is first prepared
-    from .grading.grader import Grader
+if TYPE_CHECKING:  # aiohttp is imported when an agent with LLM providers first runs
+    from .grading.judge import Judge
+    from .grading.service import Address, GradingClient, GradingService
     from .runners.gateway.server import Gateway, GatewayRun
 
 RUN_FILE = "run.json"
@@ -70,7 +70,7 @@ def instructions_text() -> str:
     return resources.files("pytest_mlebench").joinpath("instructions.txt").read_text()
 
 
-def competition_record(prepared: PreparedCompetition, grader: Grader, lookup: LeaderboardLookup,
+def competition_record(prepared: PreparedCompetition, grader: Judge, lookup: LeaderboardLookup,
                        submission_path: Path | None, split: str | None,
                        missing_reason: str = "no submission.csv was written",
                        **run_fields: Any) -> dict[str, Any]:
@@ -114,7 +114,7 @@ class Harness:
                  competition_ids: list[str], runner: Runner, run_group: str,
                  store: DataStore, leaser: Leaser, resume: bool = False,
                  variants: dict[str, str] | None = None, resume_anyway: bool = False,
-                 llm: LLM | None = None) -> None:
+                 llm: LLM | None = None, grading: Address | None = None) -> None:
         self.selection = selection
         self.limits = limits
         self.paths = paths
@@ -132,7 +132,7 @@ class Harness:
         #: Competition id -> the variant chosen with --mlebench-variant.
         self.variants = variants or {}
         # Resolved once per competition when its data is prepared, so grading reads no network.
-        self._graders: dict[str, Grader] = {}
+        self._graders: dict[str, Judge] = {}
         self._leaderboards: dict[str, LeaderboardLookup] = {}
         #: Run directory -> the settings a reused run was made with (its record says those).
         self._made_with: dict[Path, dict[str, Any]] = {}
@@ -141,6 +141,9 @@ class Harness:
         #: The gateway's budgets, allow-list and prices.
         self.llm = llm or LLM(None, None, (), None)
         self._gateway: Gateway | None = None
+        #: The session's grading service: given on xdist workers, else started by this process.
+        self._grading_address = grading
+        self._grading_service: GradingService | None = None
 
     @property
     def excluded(self) -> list[str]:
@@ -164,33 +167,44 @@ class Harness:
         return competition.with_variant(self.variants[cid]) if cid in self.variants else competition
 
     def prepare(self, competition: Competition) -> PreparedCompetition:
-        """The competition's data, its grader and its leaderboard, each made once.
+        """The competition's data, its grader (in the grading service) and its leaderboard, each
+        made once.
 
         The leaderboard is found here (a Kaggle download included, when asked for), so
         grading never touches the network and every seed is placed on the same one.
         """
         prepared = self.store.prepare(competition)
         if competition.id not in self._leaderboards:
-            from .grading.bounded import Bounds
-            from .grading.grader import AnswersChanged
+            from .grading.errors import AnswersChanged
 
+            # Agents' files are graded by the grading service, each in a child process with a
+            # memory and a time limit.
             try:
-                grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
+                grader = self.grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
             except AnswersChanged:
                 # Changed since the store checked it: check every file again, prepare afresh.
                 prepared = self.store.prepare(competition, recheck=True)
-                grader = competition.grader(prepared.answers_path, prepared.answers_sha256)
-            # Agents' files are graded in a child process with a memory and a time limit.
-            self._graders[competition.id] = replace(grader, bounds=Bounds())
+                grader = self.grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
+            self._graders[competition.id] = grader
             self._leaderboards[competition.id] = find_leaderboard(
-                prepared, competition.grading_spec().metric.lower_is_better,
-                self.paths.mlebench_repo, self.paths.kaggle_leaderboards)
+                prepared, grader.lower_is_better, self.paths.mlebench_repo, self.paths.kaggle_leaderboards,
+                load=self.grading.leaderboard)
         return prepared
+
+    @property
+    def grading(self) -> GradingClient:
+        """This session's grading service (started by the first call, in the process that owns it)."""
+        from .grading.service import GradingClient, GradingService
+
+        if self._grading_address is None:
+            self._grading_service = GradingService()
+            self._grading_address = self._grading_service.address
+        return GradingClient(self._grading_address)
 
     def run_dir(self, case: Case) -> Path:
         return self.paths.runs_dir / self.run_group / case.competition.id / f"seed{case.seed}"
 
-    def _prepared(self, competition: Competition) -> tuple[Grader, LeaderboardLookup]:
+    def _prepared(self, competition: Competition) -> tuple[Judge, LeaderboardLookup]:
         """The grader and leaderboard :meth:`prepare` resolved for ``competition``."""
         if competition.id not in self._leaderboards:
             self.prepare(competition)
@@ -243,7 +257,7 @@ class Harness:
         made = {**result.to_dict(), SETTINGS: settings}
         if llm is not None:  # what `pytest-mlebench audit` looks for in the run's requests
             made[AUDIT_KEY] = {"answers_path": str(prepared.answers_path),
-                               "answer_columns": list(case.competition.grading_spec().target_columns)}
+                               "answer_columns": list(case.competition.target_columns)}
         write_atomically(finished, json.dumps(made, indent=1))
         return result
 
@@ -270,10 +284,13 @@ class Harness:
         return self._gateway
 
     def close(self) -> None:
-        """End what the session started for its runs (the LLM gateway)."""
+        """End what the session started for its runs (the LLM gateway, the grading service)."""
         if self._gateway is not None:
             self._gateway.close()
             self._gateway = None
+        if self._grading_service is not None:
+            self._grading_service.close()
+            self._grading_service = None
 
     def grade(self, case: Case, prepared: PreparedCompetition, result: RunResult) -> dict[str, Any]:
         """The report record of one run: MLE-bench's fields and ours."""

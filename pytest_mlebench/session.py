@@ -87,9 +87,14 @@ def start(config: pytest.Config, settings: Settings) -> None:
            else RawSource(paths.data_dir, paths.raw_dir,
                           progress=live.downloads if live else progress_for(config)))
     store = DataStore(paths.data_dir, raw_source=raw)
+    grading = workerinput.get("mlebench_grading")
+    if grading is not None:
+        from .grading.service import Address
+
+        grading = Address.from_input(grading)
     harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
                       run_group, store, leaser, resume=bool(resume), variants=variants,
-                      resume_anyway=settings.outputs.resume_anyway, llm=settings.llm)
+                      resume_anyway=settings.outputs.resume_anyway, llm=settings.llm, grading=grading)
     differences = harness.resume_differences() if resume and not workerinput else {}
     if differences and not settings.outputs.resume_anyway:
         raise pytest.UsageError(
@@ -294,6 +299,8 @@ class MlebenchSession:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if not self.is_worker:
             self.junit.session(self.harness.session_meta())
+            if not self.config.option.collectonly:
+                self.harness.grading  # noqa: B018 - started now, its imports overlap collection
 
     def isolation_note(self) -> str:
         runner = self.harness.runner
@@ -353,9 +360,12 @@ class MlebenchSession:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """Workers share the controller's run group and runner choice."""
+        """Workers share the controller's run group, runner choice and grading service (started
+        here, so that its imports overlap the workers' start)."""
         node.workerinput["mlebench_run_group"] = self.harness.run_group
         node.workerinput["mlebench_runner"] = self.harness.runner.name
+        if not self.config.option.collectonly:
+            node.workerinput["mlebench_grading"] = self.harness.grading.address.to_input()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:

@@ -1,7 +1,8 @@
 """A competition's grader bound to its answers: the one place a submission is judged.
 
-The session's final grade, the agents' validation endpoint, the ``grade`` command and
-the tests all ask this object, so a file the endpoint calls valid is a file grading
+The session's final grade and the agents' validation endpoint (through the session's grading
+service, which holds one of these per competition), the ``grade`` command and the tests all
+ask this object, so a file the endpoint calls valid is a file grading
 scores, for the same reasons, with the competition's own checks included.
 """
 
@@ -14,23 +15,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bounded import Bounds, call_bounded
-from .validate import GradeFn, GradingSpec, InvalidSubmission, Truth, parse_csv, score
+from .errors import AnswersChanged
+from .judge import Judge
+from .validate import GradeFn, GradingSpec, Truth, parse_csv, score
 
-
-class AnswersChanged(RuntimeError):
-    """The answers file is not the one prepared: it was changed after it was checked."""
+__all__ = ["AnswersChanged", "Grader"]
 
 
 @dataclass(frozen=True)
-class Grader:
+class Grader(Judge):
     spec: GradingSpec
     answers: pd.DataFrame
     #: The competition's grade.py ``grade`` (its variant bound), run after the generic checks.
     grade_fn: GradeFn | None = None
-    #: When set, each grade runs in a child process within these limits (the harness's
-    #: graders: agents' files); None grades in this process (tests, the grade command).
-    bounds: Bounds | None = None
     #: What every grade needs of the answers (their ids, typed targets), worked out at load.
     truth: Truth | None = None
 
@@ -48,23 +45,11 @@ class Grader:
         answers = parse_csv(data, answers_path.name, max_line=spec.max_line_bytes)
         return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))
 
+    @property
+    def lower_is_better(self) -> bool:
+        return self.spec.metric.lower_is_better
+
     def score(self, submission: str | os.PathLike[str]) -> float:
-        """The unrounded score, or InvalidSubmission with the reason."""
-        if self.bounds is not None:
-            return call_bounded(self._score, Path(submission), self.bounds)
-        return self._score(submission)
-
-    def _score(self, submission: str | os.PathLike[str]) -> float:
+        """The unrounded score, computed in this process (agents' files are graded within bounds,
+        by the session's grading service: service.py)."""
         return score(submission, self.answers, self.spec, self.grade_fn, self.truth)
-
-    def check(self, submission: str | os.PathLike[str]) -> str | None:
-        """None when grading would score the file, else the reason it would not.
-
-        The score is computed and thrown away, never returned: the validation
-        endpoint built on this cannot leak it.
-        """
-        try:
-            self.score(submission)
-        except InvalidSubmission as exc:
-            return str(exc)
-        return None

@@ -13,10 +13,9 @@ from .errors import InvalidSubmission
 from .medals import award, thresholds
 from .record import MEDAL_FIELDS, THRESHOLD_FIELDS
 
-if TYPE_CHECKING:  # the session reports records without loading pandas and the metrics
+if TYPE_CHECKING:  # records are made and reported without loading pandas and the metrics
     from ..leaderboards.format import Leaderboard
-    from .grader import Grader
-    from .metrics import Metric
+    from .judge import Judge
 
 #: MLE-bench's Grader rounds every score to this many decimals before placing it.
 SCORE_DECIMALS = 5
@@ -30,7 +29,7 @@ def rounded(value: float) -> float:
 def grade_submission(
     *,
     submission_path: Path | None,
-    grader: Grader,
+    grader: Judge,
     leaderboard: Leaderboard | None,
     missing_reason: str = "no submission.csv was written",
 ) -> dict[str, Any]:
@@ -39,11 +38,10 @@ def grade_submission(
     The score is placed on the leaderboard rounded to 5 decimals, as MLE-bench does;
     the unrounded value is kept as ``raw_score``.
     """
-    metric: Metric = grader.spec.metric
     record: dict[str, Any] = {
         "score": None, "raw_score": None, "submission_exists": submission_path is not None,
         "valid_submission": False, "invalid_reason": None,
-        "is_lower_better": metric.lower_is_better,
+        "is_lower_better": grader.lower_is_better,
         "submission_path": str(submission_path) if submission_path else None,
         "n_teams": leaderboard.n_teams if leaderboard else None,
         "leaderboard_sha256": leaderboard.sha256 if leaderboard else None,

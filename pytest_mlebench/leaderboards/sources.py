@@ -21,7 +21,7 @@ so a medal against a generated ladder is never mistaken for one against people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,15 +63,23 @@ def candidates(prepared: PreparedCompetition, mlebench_repo: Path | None = None,
     return found
 
 
+#: load_leaderboard's signature: (path, lower_is_better, source, expected_sha256=...).
+Loader = Callable[..., Leaderboard]
+
+
 def find_leaderboard(prepared: PreparedCompetition, lower_is_better: bool,
-                     mlebench_repo: Path | None = None, kaggle: bool = False) -> LeaderboardLookup:
-    """The first usable leaderboard; with ``kaggle`` the API's is downloaded once when not cached."""
+                     mlebench_repo: Path | None = None, kaggle: bool = False,
+                     load: Loader = load_leaderboard) -> LeaderboardLookup:
+    """The first usable leaderboard; with ``kaggle`` the API's is downloaded once when not cached.
+
+    ``load`` reads a candidate file (the harness has the grading service read it, where pandas
+    is loaded already)."""
     problems: list[str] = []
     for source, path, expected in candidates(prepared, mlebench_repo, kaggle):
         try:
             if source == "kaggle" and not path.is_file():
                 download_leaderboard(prepared.competition.id, path)
-            board = load_leaderboard(path, lower_is_better, source, expected_sha256=expected)
+            board = load(path, lower_is_better, source, expected_sha256=expected)
         except (LeaderboardError, KaggleError) as exc:
             problems.append(f"{source}: {exc}")
             continue

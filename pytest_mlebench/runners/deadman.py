@@ -26,7 +26,6 @@ Two jobs:
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import selectors
@@ -42,18 +41,11 @@ import psutil
 from filelock import FileLock
 
 from ..fsutil import remove_tree, write_note
+from ..lifeline import become_subreaper, die_with_parent
 from .leases import agent_locks
 
-_PR_SET_PDEATHSIG = 1
-_PR_SET_CHILD_SUBREAPER = 36
 #: How long to wait for a lease's agent lock (only a dying switch of an earlier run can hold it).
 HOLD_TIMEOUT_S = 60.0
-
-
-def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
 
 
 def _say(event: dict[str, Any]) -> None:
@@ -139,13 +131,13 @@ def _watch(agent: subprocess.Popen[bytes], deadline: float) -> str:
 
 def _agent_setup(cpus: list[int]) -> None:
     """In the agent's process before exec: die with this switch, run on the leased cores."""
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     if cpus:
         os.sched_setaffinity(0, cpus)
 
 
 def run_local(job: dict[str, Any]) -> None:
-    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    become_subreaper()
     cpus = [int(c) for c in job.get("cpus", ())]
     grace = float(job["grace_s"])
     with open(job["log"], "ab") as log:
