@@ -229,6 +229,7 @@ def test_a_killed_owner_leaves_neither_the_service_nor_a_grading_child(tmp_path:
         owner.send_signal(signal.SIGKILL)
         service.wait(timeout=30)
         child.wait(timeout=30)
+        assert not Path(path).parent.exists(), "the socket's folder went with the service"
         grading.join(timeout=30)
         assert outcome and isinstance(outcome[0], ServiceError), outcome
     finally:

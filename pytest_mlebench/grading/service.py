@@ -245,7 +245,8 @@ class _Job:
     pid: int
     conn: socket.socket
     deadline: float
-    killed: str | None = None  # why the service killed it: TIMEOUT, or "gone" (the client left)
+    #: Why the service killed it: TIMEOUT, "gone" (the client left) or "ending" (the service is).
+    killed: str | None = None
     reaped: bool = False
 
 
@@ -264,16 +265,19 @@ class _Service:
         self.listener.setblocking(False)
         self.selector.register(self.listener, selectors.EVENT_READ, self._accept)
         self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, self._owner)
-        while self.running:
-            deadlines = [i.deadline for i in self.incoming.values()]
-            deadlines += [j.deadline for j in self.jobs.values() if j.killed is None]
-            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            for key, _ in self.selector.select(timeout):
-                key.data(key.fileobj)
-            self._expire()
-        for pidfd, job in list(self.jobs.items()):
-            os.kill(job.pid, signal.SIGKILL)
-            self._reaped(pidfd)
+        try:
+            while self.running:
+                deadlines = [i.deadline for i in self.incoming.values()]
+                deadlines += [j.deadline for j in self.jobs.values() if j.killed is None]
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                for key, _ in self.selector.select(timeout):
+                    key.data(key.fileobj)
+                self._expire()
+        finally:  # the owner has gone, or told it to end (SIGTERM included)
+            for pidfd, job in list(self.jobs.items()):
+                job.killed = job.killed or "ending"
+                os.kill(job.pid, signal.SIGKILL)
+                self._reaped(pidfd)
 
     def _owner(self, fd: int) -> None:
         if not os.read(fd, 4096):
@@ -423,6 +427,7 @@ class _Service:
         _, status = os.waitpid(job.pid, 0)
         if job.killed != "gone":
             self.selector.unregister(job.conn)
+        if job.killed in (None, TIMEOUT):  # a grade ended by the service's own end is no verdict
             job.conn.setblocking(True)
             _reply(job.conn, (TIMEOUT, None) if job.killed == TIMEOUT
                    else (ENDED, os.waitstatus_to_exitcode(status)))
@@ -439,14 +444,29 @@ def _read_key(fd: int) -> bytes:
     return key
 
 
+def _leave(signum: int, frame: object) -> None:
+    sys.exit(0)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C ends the session, which ends this
-    die_with_parent(int(sys.argv[2]))
+    # An owner killed outright cannot remove the socket's folder: this process does, on the way
+    # out (the parent-death signal is SIGTERM so that it may; its children get SIGKILL).
+    signal.signal(signal.SIGTERM, _leave)
+    die_with_parent(int(sys.argv[2]), signal.SIGTERM)
     listener = socket.socket(fileno=int(sys.argv[1]))
-    key = _read_key(sys.stdin.fileno())
-    for module in PRELOAD:
-        importlib.import_module(module)
-    _Service(listener, key).run()
+    path = Path(listener.getsockname())
+    try:
+        key = _read_key(sys.stdin.fileno())
+        for module in PRELOAD:
+            importlib.import_module(module)
+        _Service(listener, key).run()
+    finally:
+        for remove in (path.unlink, path.parent.rmdir):  # only what the owner made for this
+            try:
+                remove()
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":
