@@ -95,8 +95,8 @@ def main() -> None:
         competition = Competition.from_folder(catalog_root() / "tabular-playground-series-may-2022")
         grader = service.client().grader(competition, folder / "answers.csv")  # as the harness grades
         start_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"harness at start: ru_maxrss {start_mib:.0f} MiB (the {args.answers_rows:,} answer rows are held "
-              "by the grading service)")
+        print(f"harness at start: ru_maxrss {start_mib:.0f} MiB (the {args.answers_rows:,} answer rows "
+              "are held by the grading service)")
         print("| submission | verdict | seconds | harness grew | grading child's peak |")
         print("| --- | --- | --- | --- | --- |")
         for size in args.sizes_mb:

@@ -179,21 +179,22 @@ class Harness:
 
             # Agents' files are graded by the grading service, each in a child process with a
             # memory and a time limit.
+            grading = self.grading()
             try:
-                grader = self.grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
+                grader = grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
             except AnswersChanged:
                 # Changed since the store checked it: check every file again, prepare afresh.
                 prepared = self.store.prepare(competition, recheck=True)
-                grader = self.grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
+                grader = grading.grader(competition, prepared.answers_path, prepared.answers_sha256)
             self._graders[competition.id] = grader
             self._leaderboards[competition.id] = find_leaderboard(
                 prepared, grader.lower_is_better, self.paths.mlebench_repo, self.paths.kaggle_leaderboards,
-                load=self.grading.leaderboard)
+                load=grading.leaderboard)
         return prepared
 
-    @property
     def grading(self) -> GradingClient:
-        """This session's grading service (started by the first call, in the process that owns it)."""
+        """A door to this session's grading service; the first call in the process that owns the
+        service (the serial session, the xdist controller) starts it."""
         from .grading.service import GradingClient, GradingService
 
         if self._grading_address is None:

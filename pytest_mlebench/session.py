@@ -23,6 +23,7 @@ from .data.raw import RawSource, progress_for
 from .data.store import DataStore, PreparedCompetition
 from .data.synthetic import SyntheticRawSource
 from .fsutil import write_atomically
+from .grading.service import Address
 from .harness import RUN_FILE, Differences, Harness, describe_differences
 from .interrupts import install_sigterm_handler
 from .leaderboards.format import LeaderboardError, load_leaderboard
@@ -88,13 +89,10 @@ def start(config: pytest.Config, settings: Settings) -> None:
                           progress=live.downloads if live else progress_for(config)))
     store = DataStore(paths.data_dir, raw_source=raw)
     grading = workerinput.get("mlebench_grading")
-    if grading is not None:
-        from .grading.service import Address
-
-        grading = Address.from_input(grading)
     harness = Harness(selection, settings.limits, paths, registry, agent, competition_ids, runner,
                       run_group, store, leaser, resume=bool(resume), variants=variants,
-                      resume_anyway=settings.outputs.resume_anyway, llm=settings.llm, grading=grading)
+                      resume_anyway=settings.outputs.resume_anyway, llm=settings.llm,
+                      grading=Address.from_input(grading) if grading is not None else None)
     differences = harness.resume_differences() if resume and not workerinput else {}
     if differences and not settings.outputs.resume_anyway:
         raise pytest.UsageError(
@@ -300,7 +298,7 @@ class MlebenchSession:
         if not self.is_worker:
             self.junit.session(self.harness.session_meta())
             if not self.config.option.collectonly:
-                self.harness.grading  # noqa: B018 - started now, its imports overlap collection
+                self.harness.grading()  # started now, so that its imports overlap collection
 
     def isolation_note(self) -> str:
         runner = self.harness.runner
@@ -360,12 +358,11 @@ class MlebenchSession:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """Workers share the controller's run group, runner choice and grading service (started
-        here, so that its imports overlap the workers' start)."""
+        """Workers share the controller's run group, runner choice and grading service."""
         node.workerinput["mlebench_run_group"] = self.harness.run_group
         node.workerinput["mlebench_runner"] = self.harness.runner.name
         if not self.config.option.collectonly:
-            node.workerinput["mlebench_grading"] = self.harness.grading.address.to_input()
+            node.workerinput["mlebench_grading"] = self.harness.grading().address.to_input()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:

@@ -39,12 +39,17 @@ class Bounds:
     time_s: float = 600.0
 
     def memory_for(self, path: Path) -> int:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
+        size = _size(path) or 0
         host = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         return int(min(self.base_bytes + self.per_file_byte * size, self.host_share * host))
+
+
+def _size(path: Path) -> int | None:
+    """The file's size; None when it cannot be read (it is then graded, and refused, as such)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _address_space() -> int:
@@ -82,12 +87,10 @@ def verdict(kind: str, value: Any, path: Path, memory: int, time_s: float) -> fl
         raise InvalidSubmission(f"grading {path.name} took longer than {time_s:g}s: a submission "
                                 "must be gradable within that")
     if kind in (MEMORY, ENDED):
-        try:
-            size = f"{path.stat().st_size / MIB:.1f} MiB"
-        except OSError:
-            size = "unreadable"
+        size = _size(path)
+        shown = "unreadable" if size is None else f"{size / MIB:.1f} MiB"
         # ENDED: killed (the kernel's OOM killer, a crash in a parser) before answering.
         ended = f" (the grading process ended with code {value})" if kind == ENDED else ""
-        raise InvalidSubmission(f"grading {path.name} ({size}) needs more than {_gib(memory)} of "
+        raise InvalidSubmission(f"grading {path.name} ({shown}) needs more than {_gib(memory)} of "
                                 f"memory: a submission must be gradable within that{ended}")
     raise RuntimeError(f"the grader failed on {path.name}:\n{value}")
