@@ -90,7 +90,7 @@ def _column(table: pa.Table, name: str, text: bool) -> np.ndarray:
 
 def grade(spec: GradingSpec, answers_path: str, submission_path: str) -> float:
     truth_table, table = pcsv.read_csv(answers_path), pcsv.read_csv(submission_path)
-    text = spec.metric.value_type in ("label", "text")
+    text = not spec.metric.numeric
     positions = _aligned(truth_table.column(spec.id_column), table.column(spec.id_column))
     truth = np.column_stack([_column(truth_table, c, text) for c in spec.target_columns])
     pred = np.column_stack([_column(table, c, text) for c in spec.target_columns])[positions]

@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pytest_mlebench.grading import validate
 from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.metrics import Metric, get_metric
 from pytest_mlebench.grading.validate import (
     GradingSpec,
     InvalidSubmission,
+    Truth,
     check_submission,
     read_csv,
     score,
@@ -189,6 +191,77 @@ def test_unicode_ids_are_matched_after_stripping_unicode_whitespace(tmp_path):
     y_true, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec)
     assert list(y_pred.index) == ["\xe9t\xe9", "\u65e5\u672c", "stra\xdfe"]
     assert y_pred["y"].tolist() == y_true["y"].tolist()
+
+
+def _random_ids(rng: np.random.Generator, count: int) -> list[str]:
+    """Distinct ids of 1 to 40 characters, some of them not ASCII, many sharing a long prefix."""
+    alphabet = [*"abcXYZ019-_.:", "\xe9", "\u65e5", "\U0001f600"]
+    prefix = "prefix-shared-by-many-"
+    ids = {prefix * int(rng.integers(2)) + "".join(rng.choice(alphabet, rng.integers(1, 19)))
+           for _ in range(count)}
+    return sorted(ids)
+
+
+def test_string_hashes_are_the_same_for_equal_strings_wherever_they_are_stored():
+    """Slices (an offset into the buffers), short buffers and strings ending at the buffer's
+    last byte hash as the same strings stored alone; strings differing in one byte do not."""
+    import pyarrow as pa
+
+    words = [*_random_ids(np.random.default_rng(1), 500), "", "a", "abcdefgh", "abcdefgh1", "abcdefgh2"]
+    whole = validate._string_hashes(pa.array(words))
+    for start in (0, 1, 7, 250):
+        alone = validate._string_hashes(pa.array(words[start:]))
+        assert np.array_equal(validate._string_hashes(pa.array(words).slice(start)), alone)
+        assert np.array_equal(whole[start:], alone)
+    assert len(set(whole.tolist())) == len(words)
+    assert validate._string_hashes(pa.array(["x" * 257])) is None  # too long: the exact path
+
+
+@pytest.mark.parametrize("longest", [40, 300])
+def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, longest):
+    """Ids up to 256 bytes are matched by hash (and their strings compared), longer ones exactly."""
+    rng = np.random.default_rng(2)
+    ids = _random_ids(rng, 3000)
+    ids[5] = "L" * longest
+    answers = pd.DataFrame({"id": ids, "y": np.arange(len(ids), dtype=float)})
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    truth = Truth.of(answers, spec)
+    assert (truth.hashed is not None) == (longest <= 256)
+    order = rng.permutation(len(ids))
+    text = "id,y\n" + "".join(f"{ids[i]},{i * 10}\n" for i in order)
+    _, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec, truth)
+    assert y_pred["y"].tolist() == [i * 10.0 for i in range(len(ids))]
+    swapped = text.replace(f"\n{ids[order[0]]},", f"\n{ids[order[0]]}?,", 1)
+    with pytest.raises(InvalidSubmission, match=r"1 test ids are missing .* and 1 ids are not test ids"):
+        check_submission(read_csv(write(tmp_path, swapped)), answers, spec, truth)
+
+
+def test_equal_hashes_never_pair_unequal_ids(tmp_path, monkeypatch):
+    """A hash that collides (here: one that ignores the order of a string's characters) makes
+    matching fall back to the exact checks, which name the ids, instead of pairing 'ab' with 'ba'."""
+    import pyarrow as pa
+
+    def anagram_hash(strings: pa.Array) -> np.ndarray:
+        return np.array([hash("".join(sorted(s))) for s in strings.to_pylist()]).astype(np.uint64)
+
+    monkeypatch.setattr(validate, "_string_hashes", anagram_hash)
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    answers = pd.DataFrame({"id": ["ab", "cd", "ef"], "y": [1.0, 2.0, 3.0]})
+    assert Truth.of(answers, spec).hashed is not None
+    assert reason(tmp_path, "id,y\ncd,2\nba,1\nef,3\n", answers, spec) == (
+        "ids do not match the test set: 1 test ids are missing ('ab') and 1 ids are not test ids ('ba')")
+    colliding = pd.DataFrame({"id": ["ab", "ba", "ef"], "y": [1.0, 2.0, 3.0]})
+    assert Truth.of(colliding, spec).hashed is None  # two answers hash alike: the exact path
+    _, y_pred = check_submission(read_csv(write(tmp_path, "id,y\nba,20\nef,30\nab,10\n")), colliding, spec)
+    assert y_pred["y"].tolist() == [10.0, 20.0, 30.0]
+
+
+def test_ids_with_whitespace_at_either_end_are_stripped_on_the_hashed_path(tmp_path):
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    answers = pd.DataFrame({"id": ["id-1", "id-2", "id-3"], "y": [1.0, 2.0, 3.0]})
+    for text in ("id,y\n id-3,3\nid-1\t,1\nid-2,2\n", "id,y\nid-3\xa0,3\nid-1,1\n\u3000id-2,2\n"):
+        y_true, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec)
+        assert y_pred["y"].tolist() == y_true["y"].tolist()
 
 
 def test_ids_in_the_answers_order_are_checked_like_any_other_order():

@@ -42,7 +42,10 @@ class Grader(Judge):
         data = answers_path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")
-        answers = parse_csv(data, answers_path.name, max_line=spec.max_line_bytes)
+        # A grade.py may read the answers' targets as text; without one, the targets are only
+        # ever typed (Truth), so they are parsed as numbers once and never held as text.
+        numbers = spec.target_columns if grade_fn is None and spec.metric.numeric else ()
+        answers = parse_csv(data, answers_path.name, numbers=numbers, max_line=spec.max_line_bytes)
         return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))
 
     @property

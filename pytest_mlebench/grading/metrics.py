@@ -66,6 +66,11 @@ class Metric:
     fn: FrameMetric
     check: Check | None = None
 
+    @property
+    def numeric(self) -> bool:
+        """Whether its predictions are numbers (read as floats), not labels or text."""
+        return self.value_type not in ("label", "text")
+
     def __post_init__(self) -> None:
         if self.value_type not in VALUE_TYPES:
             raise ValueError(

@@ -53,6 +53,11 @@ if TYPE_CHECKING:
     from .grader import Grader
 
 #: What the service imports before it serves: what grading any competition needs.
+#: The service's environment: pyarrow allocates from the C library's heap, as numpy does, so
+#: memory one of them frees the other reuses (pyarrow's own allocator keeps what it frees
+#: from numpy): a grade of a million rows peaks 10-70 MB lower.
+ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+
 PRELOAD = ("numpy", "pandas", "pyarrow.csv", "pyarrow.compute", "scipy.special", "scipy.stats",
            "sklearn.metrics", "pytest_mlebench.catalog.registry", "pytest_mlebench.grading.grader")
 KEY_BYTES = 32
@@ -195,7 +200,8 @@ class GradingService:
             listener.bind(str(path))
             listener.listen(128)
             # Third parties' grade.py files import what their conftest.py could.
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+            env = {**os.environ, **ALLOCATION,
+                   "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "pytest_mlebench.grading.service", str(listener.fileno()),
                  str(os.getpid())], stdin=subprocess.PIPE, pass_fds=(listener.fileno(),), env=env)
