@@ -54,10 +54,9 @@ def peak():  # VmHWM: ru_maxrss would carry the parent's high-water mark across 
 try:
     if kind == "ours":
         from pathlib import Path
-        import pytest_mlebench.grading.grader  # noqa: F401  the modules, as a warm worker has them
-        from pytest_mlebench.catalog.builtin import catalog_root
+        import pytest_mlebench.grading.grader  # noqa: F401  the modules, as the grading service has them
         from pytest_mlebench.catalog.registry import Competition
-        competition = Competition.from_folder(catalog_root() / cid)
+        competition = Competition.from_folder(Path(src) / cid)  # not through pytest's hooks
         competition.module("grade")
         started = time.perf_counter()
         value = competition.grader(Path(answers)).score(submission)
@@ -177,7 +176,7 @@ def main() -> None:
     parser.add_argument("--mlebench-python", help="the Python MLE-bench is installed in")
     args = parser.parse_args()
     here = str(Path(__file__).resolve().parent)
-    kinds = [("ours", sys.executable, here), ("floor", sys.executable, here)]
+    kinds = [("ours", sys.executable, str(catalog_root())), ("floor", sys.executable, here)]
     if args.mlebench_src:
         src = str(args.mlebench_src.resolve())
         kinds.append(("mlebench", sys.executable, src))

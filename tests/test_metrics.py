@@ -36,6 +36,19 @@ def test_roc_auc_is_the_chance_a_positive_outranks_a_negative():
     assert value == pytest.approx(10.5 / 12)
 
 
+@pytest.mark.parametrize("distinct", [2, 7, 1000])
+def test_roc_auc_by_one_sort_equals_scikit_learns_with_ties_and_a_last_group_of_positives(distinct):
+    """The rank sum is summed group by group of tied scores, the last group included."""
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(distinct)
+    truth = rng.random(5000) < 0.3
+    pred = rng.integers(0, distinct, 5000).astype(float)
+    truth[pred == pred.max()] = True  # the highest-scored group all positives
+    value = compute("roc_auc", frame(t=truth.astype(int).tolist()), frame(t=pred.tolist()))
+    assert value == pytest.approx(roc_auc_score(truth, pred), abs=1e-12)
+
+
 def test_mean_columnwise_roc_auc_averages_the_columns():
     a_true, a_pred = np.array([0, 1, 0, 1]), np.array([0.2, 0.9, 0.3, 0.1])
     b_true, b_pred = np.array([1, 1, 0, 0]), np.array([0.6, 0.7, 0.1, 0.6])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pytest_mlebench.grading import validate
+from pytest_mlebench.grading import string_ids, validate
 from pytest_mlebench.grading.grader import Grader
 from pytest_mlebench.grading.metrics import Metric, get_metric
 from pytest_mlebench.grading.validate import (
@@ -202,26 +202,12 @@ def _random_ids(rng: np.random.Generator, count: int) -> list[str]:
     return sorted(ids)
 
 
-def test_string_hashes_are_the_same_for_equal_strings_wherever_they_are_stored():
-    """Slices (an offset into the buffers), short buffers and strings ending at the buffer's
-    last byte hash as the same strings stored alone; strings differing in one byte do not."""
-    import pyarrow as pa
-
-    words = [*_random_ids(np.random.default_rng(1), 500), "", "a", "abcdefgh", "abcdefgh1", "abcdefgh2"]
-    whole = validate._string_hashes(pa.array(words))
-    for start in (0, 1, 7, 250):
-        alone = validate._string_hashes(pa.array(words[start:]))
-        assert np.array_equal(validate._string_hashes(pa.array(words).slice(start)), alone)
-        assert np.array_equal(whole[start:], alone)
-    assert len(set(whole.tolist())) == len(words)
-    assert validate._string_hashes(pa.array(["x" * 257])) is None  # too long: the exact path
-
-
 @pytest.mark.parametrize("longest", [40, 300])
-def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, longest):
-    """Ids up to 256 bytes are matched by hash (and their strings compared), longer ones exactly."""
+def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, monkeypatch, longest):
+    """Ids up to 256 bytes are matched by hash (and their bytes compared), longer ones exactly;
+    the file is large enough to be read in several blocks (Arrow chunks)."""
     rng = np.random.default_rng(2)
-    ids = _random_ids(rng, 3000)
+    ids = _random_ids(rng, 60000)
     ids[5] = "L" * longest
     answers = pd.DataFrame({"id": ids, "y": np.arange(len(ids), dtype=float)})
     spec = GradingSpec("id", ("y",), get_metric("rmse"))
@@ -229,7 +215,12 @@ def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, lon
     assert (truth.hashed is not None) == (longest <= 256)
     order = rng.permutation(len(ids))
     text = "id,y\n" + "".join(f"{ids[i]},{i * 10}\n" for i in order)
-    _, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec, truth)
+    submission = read_csv(write(tmp_path, text))
+    assert len(string_ids.chunks(submission["id"])) > 1
+    with monkeypatch.context() as patched:
+        if truth.hashed is not None:  # matched by hash alone, not by the exact path
+            patched.setattr(validate, "_codes", None)
+        _, y_pred = check_submission(submission, answers, spec, truth)
     assert y_pred["y"].tolist() == [i * 10.0 for i in range(len(ids))]
     swapped = text.replace(f"\n{ids[order[0]]},", f"\n{ids[order[0]]}?,", 1)
     with pytest.raises(InvalidSubmission, match=r"1 test ids are missing .* and 1 ids are not test ids"):
@@ -239,12 +230,12 @@ def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, lon
 def test_equal_hashes_never_pair_unequal_ids(tmp_path, monkeypatch):
     """A hash that collides (here: one that ignores the order of a string's characters) makes
     matching fall back to the exact checks, which name the ids, instead of pairing 'ab' with 'ba'."""
-    import pyarrow as pa
+    def anagram_hash(strings: string_ids.Strings) -> np.ndarray:
+        spans = zip(strings.starts, strings.lengths, strict=True)
+        texts = [strings.raw[start : start + length].tobytes() for start, length in spans]
+        return np.array([hash(bytes(sorted(t))) for t in texts]).astype(np.uint64)
 
-    def anagram_hash(strings: pa.Array) -> np.ndarray:
-        return np.array([hash("".join(sorted(s))) for s in strings.to_pylist()]).astype(np.uint64)
-
-    monkeypatch.setattr(validate, "_string_hashes", anagram_hash)
+    monkeypatch.setattr(string_ids.Strings, "hashes", anagram_hash)
     spec = GradingSpec("id", ("y",), get_metric("rmse"))
     answers = pd.DataFrame({"id": ["ab", "cd", "ef"], "y": [1.0, 2.0, 3.0]})
     assert Truth.of(answers, spec).hashed is not None

@@ -26,6 +26,7 @@ import pyarrow.csv as pcsv
 
 from .errors import InvalidSubmission
 from .metrics import VALUE_TYPES, Metric
+from .string_ids import HashIndex, Strings, chunks, plainly_edged
 
 #: Texts pandas reads as NaN: a missing value, not a garbled one.
 _NAN_TEXTS = ("", "nan", "+nan", "-nan")
@@ -239,12 +240,7 @@ def _ids(frame: pd.DataFrame, column: str) -> pd.Index:
     hashed in C++ rather than as millions of Python objects. Ids that begin and end with a
     printable ASCII character are kept as they are: stripping would copy them all."""
     ids = frame[column].astype(str)
-    starts, data = _layout(_arrow(ids))
-    ends = np.diff(starts) > 0
-    edges = np.concatenate([data[starts[:-1][ends]], data[starts[1:][ends] - 1]])
-    if ((edges <= ord(" ")) | (edges >= 0x7F)).any():
-        ids = ids.str.strip()
-    return pd.Index(ids, name=column)
+    return pd.Index(ids if plainly_edged(ids) else ids.str.strip(), name=column)
 
 
 #: 10 ... 10**19: how many of them a magnitude reaches is its digit count minus one.
@@ -254,18 +250,31 @@ _POWERS_OF_TEN = 10 ** np.arange(1, 20, dtype=np.uint64)
 def _integers(ids: pd.Index) -> np.ndarray | None:
     """The ids as int64 when each is an integer written the one way Python writes it (no
     sign, leading zero or decimal point that comparing them as text would tell apart), else
-    None. pyarrow parses them; their lengths against their digit counts tell the plain ones."""
-    text = pa.array(ids.array)
-    try:
-        numbers = pc.cast(text, pa.int64()).to_numpy()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    # Python's writing of n has as many characters as n has digits, plus its minus sign.
-    magnitude = np.abs(numbers).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
-    digits = 1 + np.searchsorted(_POWERS_OF_TEN, magnitude, side="right")
-    if not np.array_equal(pc.utf8_length(text).to_numpy(), digits + (numbers < 0)):
-        return None
+    None. pyarrow parses them; their lengths against their digit counts tell the plain ones.
+    Each Arrow chunk is parsed and measured on its own, so only the result is ever whole."""
+    numbers = np.empty(len(ids), dtype=np.int64)
+    first = 0
+    for chunk in chunks(ids):
+        try:
+            parsed = pc.cast(chunk, pa.int64()).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        # Python's writing of n has as many characters as n has digits, plus its minus sign
+        # (a text pyarrow reads as an integer is ASCII: one byte a character).
+        magnitude = np.abs(parsed).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
+        digits = 1 + np.searchsorted(_POWERS_OF_TEN, magnitude, side="right")
+        if not np.array_equal(Strings(chunk).lengths, digits + (parsed < 0)):
+            return None
+        numbers[first : first + len(chunk)] = parsed
+        first += len(chunk)
     return numbers
+
+
+def _repeated(numbers: np.ndarray) -> bool:
+    """Whether a number occurs twice: by one sort (a hash table of a million int64 ids, as
+    pandas' Index builds, takes several times the memory)."""
+    ordered = np.sort(numbers)
+    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _integer_codes(truth: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -284,7 +293,7 @@ def _codes(truth: Truth, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
 
     Every later check is integer array arithmetic on the codes. Integer ids (a dense range,
     as Kaggle's are) are their own codes; other ids are factorized: the exact path, for the
-    files ``_HashIndex`` could not match (whose problems are then named) and ids it cannot
+    files ``HashIndex`` could not match (whose problems are then named) and ids it cannot
     hash. Ids in the answers' order are factorized once.
     """
     numbers = _integers(ids) if truth.numbers is not None else None
@@ -295,133 +304,6 @@ def _codes(truth: Truth, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
         return codes, codes, len(uniques)
     codes, uniques = pd.factorize(truth.ids.append(ids), use_na_sentinel=False)
     return codes[: len(truth.ids)], codes[len(truth.ids) :], len(uniques)
-
-
-#: Ids longer than this are not hashed by ``_string_hashes`` (each 8 bytes is one numpy pass).
-_HASHED_BYTES = 256
-
-#: How many strings ``_string_hashes`` hashes at once.
-_BLOCK = 1 << 16
-
-#: The masks that keep a word's lowest 0 ... 8 bytes.
-_LOW_BYTES = np.array([(1 << (8 * kept)) - 1 for kept in range(9)], dtype=np.uint64)
-
-#: splitmix64's constants: a cheap mix whose every output bit depends on every input bit.
-_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
-
-
-def _mixed(h: np.ndarray) -> np.ndarray:
-    h ^= h >> np.uint64(30)
-    h *= _MIX[0]
-    h ^= h >> np.uint64(27)
-    h *= _MIX[1]
-    h ^= h >> np.uint64(31)
-    return h
-
-
-def _arrow(ids: pd.Index | pd.Series) -> pa.Array:
-    """The strings' Arrow array (pandas' str dtype holds one: then no copy), in one chunk."""
-    array = pa.array(ids.array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
-    return array
-
-
-def _layout(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Each string's start in the bytes (and, last, the end of the bytes), and the bytes:
-    views of the buffers of the strings as large_string (other string types are cast)."""
-    strings = strings.cast(pa.large_string())
-    _, offsets, data = strings.buffers()
-    starts = np.frombuffer(offsets, dtype=np.int64)[strings.offset : strings.offset + len(strings) + 1]
-    return starts, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
-
-
-def _string_hashes(strings: pa.Array) -> np.ndarray | None:
-    """A 64-bit hash of each string, read eight bytes at a time from Arrow's buffers, or None
-    when some string is longer than ``_HASHED_BYTES``.
-
-    Equal strings hash equal; unequal ones collide so rarely that a match is only ever
-    confirmed by comparing the strings. pandas' hashing (and its Index) first makes a Python
-    object of every id: for a million ids of 30 characters, 100 MB and most of the time.
-    """
-    if strings.null_count:
-        return None
-    ends, raw = _layout(strings)
-    starts, lengths = ends[:-1], np.diff(ends)
-    if len(strings) == 0 or lengths.max() > _HASHED_BYTES:
-        return None if len(strings) else np.zeros(0, dtype=np.uint64)
-    if len(raw) < 8:
-        raw = np.concatenate([raw, np.zeros(8, dtype=np.uint8)])
-    # Every eight consecutive bytes of the data as one little-endian word (a view, no copy).
-    words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
-    last = len(words) - 1
-    hashes = np.empty(len(strings), dtype=np.uint64)
-    for first in range(0, len(strings), _BLOCK):  # a block's temporaries stay in the CPU's cache
-        begin, length = starts[first : first + _BLOCK], lengths[first : first + _BLOCK]
-        h = _mixed(length.astype(np.uint64))
-        for at in range(0, int(length.max()), 8):
-            where = begin + at
-            kept = np.clip(length - at, 0, 8)
-            word = words[np.minimum(where, last)]
-            # A word that starts within 8 bytes of the data's end is read byte by byte.
-            for row in np.flatnonzero((where > last) & (kept > 0)):
-                word[row] = int.from_bytes(raw[where[row] : where[row] + kept[row]].tobytes(), "little")
-            word &= _LOW_BYTES[kept]
-            h ^= word
-            _mixed(h)
-        hashes[first : first + _BLOCK] = h
-    return hashes
-
-
-#: How many ids ``_HashIndex.positions`` compares at once.
-_CONFIRMED = 1 << 16
-
-
-@dataclass(frozen=True, eq=False)
-class _HashIndex:
-    """The answers' ids by hash, sorted once, so that matching a submission is one sort of
-    integers and one comparison of strings."""
-
-    ids: pa.Array
-    order: np.ndarray
-    sorted_hashes: np.ndarray
-
-    @classmethod
-    def of(cls, ids: pd.Index) -> _HashIndex | None:
-        """None when the ids cannot be hashed or two of them hash alike (then they may repeat,
-        which the caller checks exactly)."""
-        array = _arrow(ids)
-        hashes = _string_hashes(array)
-        if hashes is None:
-            return None
-        order = np.argsort(hashes, kind="stable")
-        ordered = hashes[order]
-        if (ordered[1:] == ordered[:-1]).any():
-            return None
-        return cls(array, order, ordered)
-
-    def positions(self, ids: pd.Index) -> np.ndarray | None:
-        """Where each answer id sits among ``ids``, when ``ids`` are the answers' ids, each
-        once, in any order; None otherwise (the exact checks then say what is wrong)."""
-        array = _arrow(ids)
-        if len(array) != len(self.ids):
-            return None
-        if array.equals(self.ids):
-            return np.arange(len(array))
-        hashes = _string_hashes(array)
-        if hashes is None:
-            return None
-        order = np.argsort(hashes)
-        if not np.array_equal(hashes[order], self.sorted_hashes):
-            return None
-        positions = np.empty(len(array), dtype=np.intp)
-        positions[self.order] = order
-        # Equal hashes, confirmed string by string, a slice at a time (a copy of a slice only).
-        for start in range(0, len(array), _CONFIRMED):
-            given = array.take(positions[start : start + _CONFIRMED])
-            if not pc.all(pc.equal(given, self.ids.slice(start, _CONFIRMED))).as_py():
-                return None
-        return positions
 
 
 def _repeats(codes: np.ndarray, distinct: int) -> bool:
@@ -492,6 +374,15 @@ def _positions(
     return positions
 
 
+def _matched(truth: Truth, ids: pd.Index) -> np.ndarray:
+    """Where each test id sits in the submission: by hash where the answers' ids allow it,
+    else (or where that fails) by the exact path that names what is wrong."""
+    if truth.hashed is not None and (positions := truth.hashed.positions(ids)) is not None:
+        return positions
+    truth_codes, codes, distinct = _codes(truth, ids)
+    return _positions(ids, codes, truth.ids, truth_codes, distinct)
+
+
 def _floats(text: pd.Series) -> np.ndarray | None:
     """The values parsed as numbers by pyarrow in C++ (pd.to_numeric parses one by one), or
     None unless all of them are numbers other than NaN: pandas then finds and names the bad
@@ -556,11 +447,19 @@ def _typed(
 def _targets(
     frame: pd.DataFrame, rows: np.ndarray | None, ids: pd.Index, spec: GradingSpec
 ) -> pd.DataFrame:
-    """The target columns of ``frame``'s ``rows`` (all when None), typed, indexed by ``ids``."""
-    return pd.DataFrame(
-        {c: _typed(frame[c], rows, ids, spec.metric.value_type) for c in spec.target_columns},
-        index=ids,
-    )
+    """The target columns of ``frame``'s ``rows`` (all when None), typed, indexed by ``ids``.
+
+    Numbers are written into one float64 block, column by column, which the frame then holds
+    as it is (a frame made of separate columns copies them into such a block)."""
+    if not spec.metric.numeric:
+        return pd.DataFrame(
+            {c: _typed(frame[c], rows, ids, spec.metric.value_type) for c in spec.target_columns},
+            index=ids,
+        )
+    values = np.empty((len(ids), len(spec.target_columns)), order="F")
+    for j, column in enumerate(spec.target_columns):
+        values[:, j] = _typed(frame[column], rows, ids, spec.metric.value_type)
+    return pd.DataFrame(values, index=ids, columns=list(spec.target_columns), copy=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -575,7 +474,7 @@ class Truth:
     #: The ids as int64 when all are integers written plainly (see ``_integers``), else None.
     numbers: np.ndarray | None
     #: The other ids by hash, where they all hash apart (nearly always), else None.
-    hashed: _HashIndex | None
+    hashed: HashIndex | None
     #: The target columns, typed as the metric takes them, indexed by ``ids``.
     y_true: pd.DataFrame
 
@@ -588,8 +487,8 @@ class Truth:
         given = _ids(answers, spec.id_column)
         ids = _occurrences(given) if spec.repeated_ids else given
         numbers = None if spec.repeated_ids else _integers(ids)
-        hashed = _HashIndex.of(ids) if numbers is None else None
-        if hashed is None and (ids if numbers is None else pd.Index(numbers)).has_duplicates:
+        hashed = HashIndex.of(ids) if numbers is None else None
+        if hashed is None and (ids.has_duplicates if numbers is None else _repeated(numbers)):
             raise ValueError(f"the answers repeat ids: {_few(ids[ids.duplicated()])}")
         try:
             y_true = _targets(answers, None, ids, spec)
@@ -617,10 +516,7 @@ def check_submission(
         _check_repeats(truth.given_ids, ids)
         ids = _occurrences(ids)
     _check_columns(submission, spec)
-    positions = truth.hashed.positions(ids) if truth.hashed is not None else None
-    if positions is None:
-        truth_codes, codes, distinct = _codes(truth, ids)
-        positions = _positions(ids, codes, truth.ids, truth_codes, distinct)
+    positions = _matched(truth, ids)
 
     y_pred = _targets(submission, positions, truth.ids, spec)
     if spec.metric.check is not None and (reason := spec.metric.check(y_pred)) is not None:
@@ -653,6 +549,7 @@ def score(
                           numbers=spec.target_columns if spec.metric.numeric else (),
                           max_line=spec.max_line_bytes)
     y_true, y_pred = check_submission(submission, answers, spec, truth)
+    del submission  # y_pred holds all the metric needs: the file's cells are not kept meanwhile
     if grade_fn is None:
         value = float(spec.metric.fn(y_true, y_pred))
     else:

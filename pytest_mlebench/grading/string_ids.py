@@ -1,0 +1,172 @@
+"""Matching a submission's string ids to the answers' in numpy, on Arrow's own buffers.
+
+pandas hashes strings (in ``factorize``, ``Index.get_indexer`` or ``has_duplicates``) by
+first making a Python object of each: for a million ids of 30 characters that is about
+100 MB and most of a grade's time. Here each id is read from the Arrow buffers that the
+CSV reader filled, eight bytes at a time: a 64-bit hash pairs the ids by one sort of
+integers, and the pairs are then confirmed byte for byte, so a hash that collides can
+only send a file down the exact path (validate.py), never pair two different ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+#: Ids longer than this are not hashed (each 8 bytes of the longest is one pass over a block).
+HASHED_BYTES = 256
+
+#: How many strings are read at once: a block's temporaries stay in the CPU's cache.
+_BLOCK = 1 << 16
+
+#: The masks that keep a word's lowest 0 ... 8 bytes.
+_LOW_BYTES = np.array([(1 << (8 * kept)) - 1 for kept in range(9)], dtype=np.uint64)
+
+#: splitmix64's constants: a cheap mix whose every output bit depends on every input bit.
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def _mixed(h: np.ndarray) -> np.ndarray:
+    h ^= h >> np.uint64(30)
+    h *= _MIX[0]
+    h ^= h >> np.uint64(27)
+    h *= _MIX[1]
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def chunks(values: pd.Index | pd.Series) -> list[pa.Array]:
+    """The strings' Arrow chunks: those pandas' str dtype holds, without a copy."""
+    array = pa.array(values.array)
+    return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+
+
+class Strings:
+    """One Arrow string array's bytes, read as words in place."""
+
+    def __init__(self, array: pa.Array) -> None:
+        array = array.cast(pa.large_string())
+        _, offsets, data = array.buffers()
+        ends = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        if len(raw) < 8:
+            raw = np.concatenate([raw, np.zeros(8, dtype=np.uint8)])
+        self.nulls = array.null_count
+        self.starts, self.lengths, self.raw = ends[:-1], np.diff(ends), raw
+        # Every eight consecutive bytes of the data as one little-endian word (a view, no copy).
+        self.words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def word(self, rows: np.ndarray | slice, at: int) -> np.ndarray:
+        """Bytes ``at`` to ``at + 7`` of each of these strings as a word, zero past its end."""
+        where, length = self.starts[rows] + at, self.lengths[rows]
+        kept = np.clip(length - at, 0, 8)
+        last = len(self.words) - 1
+        word = self.words[np.minimum(where, last)]
+        # A word that starts within 8 bytes of the data's end is read byte by byte.
+        for row in np.flatnonzero((where > last) & (kept > 0)):
+            word[row] = int.from_bytes(self.raw[where[row] : where[row] + kept[row]].tobytes(), "little")
+        word &= _LOW_BYTES[kept]
+        return word
+
+    def edges(self) -> np.ndarray:
+        """The first and the last byte of each string that has any."""
+        filled = self.lengths > 0
+        starts = self.starts[filled]
+        return np.concatenate([self.raw[starts], self.raw[starts + self.lengths[filled] - 1]])
+
+    def hashes(self) -> np.ndarray:
+        hashes = np.empty(len(self), dtype=np.uint64)
+        for first in range(0, len(self), _BLOCK):
+            rows = slice(first, first + _BLOCK)
+            length = self.lengths[rows]
+            h = _mixed(length.astype(np.uint64))
+            for at in range(0, int(length.max()), 8):
+                # Only the strings this word is part of take a round: a string's hash must not
+                # depend on the longest string beside it.
+                h = np.where(length > at, _mixed(h ^ self.word(rows, at)), h)
+            hashes[rows] = h
+        return hashes
+
+    def equal_at(self, rows: np.ndarray, other: Strings) -> bool:
+        """Whether string ``rows[i]`` here equals string ``i`` of ``other``, for every i."""
+        if not np.array_equal(self.lengths[rows], other.lengths):
+            return False
+        for first in range(0, len(other), _BLOCK):
+            block = slice(first, first + _BLOCK)
+            for at in range(0, int(other.lengths[block].max(initial=0)), 8):
+                if not np.array_equal(self.word(rows[block], at), other.word(block, at)):
+                    return False
+        return True
+
+
+def hashable(parts: Sequence[Strings]) -> bool:
+    """Whether these strings can be hashed here: no nulls, none longer than HASHED_BYTES."""
+    return all(not part.nulls and part.lengths.max(initial=0) <= HASHED_BYTES for part in parts)
+
+
+def plainly_edged(values: pd.Index | pd.Series) -> bool:
+    """Whether every string begins and ends with a printable ASCII character (or is empty), so
+    that stripping whitespace would leave it as it is; found from two bytes of each."""
+    return all(bool(((edges > ord(" ")) & (edges < 0x7F)).all())
+               for edges in (Strings(chunk).edges() for chunk in chunks(values)))
+
+
+def hashes(parts: Sequence[Strings]) -> np.ndarray:
+    return np.concatenate([part.hashes() for part in parts]) if parts else np.zeros(0, dtype=np.uint64)
+
+
+@dataclass(frozen=True, eq=False)
+class HashIndex:
+    """The answers' ids by hash, sorted once, so that matching a submission is one sort of
+    integers and one comparison of bytes."""
+
+    ids: Strings
+    order: np.ndarray
+    sorted_hashes: np.ndarray
+
+    @classmethod
+    def of(cls, ids: pd.Index) -> HashIndex | None:
+        """None when the ids cannot be hashed or two of them hash alike (then they may repeat,
+        which the caller checks exactly). Ids in several chunks are joined into one (a copy)."""
+        parts = chunks(ids)
+        strings = Strings(parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks())
+        if not hashable([strings]):
+            return None
+        values = strings.hashes()
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        if (ordered[1:] == ordered[:-1]).any():
+            return None
+        return cls(strings, order, ordered)
+
+    def positions(self, ids: pd.Index) -> np.ndarray | None:
+        """Where each answer id sits among ``ids``, when ``ids`` are the answers' ids, each
+        once, in any order; None otherwise (the exact checks then say what is wrong)."""
+        parts = [Strings(chunk) for chunk in chunks(ids)]
+        if sum(map(len, parts)) != len(self.ids) or not hashable(parts):
+            return None
+        starts = np.cumsum([0, *map(len, parts)])
+        if all(self.ids.equal_at(np.arange(start, start + len(part)), part)
+               for start, part in zip(starts, parts, strict=False)):
+            return np.arange(len(self.ids))  # in the answers' order, as most files are
+        given = hashes(parts)
+        order = np.argsort(given)
+        if not np.array_equal(given[order], self.sorted_hashes):
+            return None
+        truth_row = np.empty(len(order), dtype=np.intp)  # of each submission row
+        truth_row[order] = self.order
+        first = 0
+        for part in parts:
+            if not self.ids.equal_at(truth_row[first : first + len(part)], part):
+                return None
+            first += len(part)
+        positions = np.empty(len(order), dtype=np.intp)
+        positions[self.order] = order
+        return positions
