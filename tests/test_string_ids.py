@@ -30,16 +30,6 @@ def test_equal_strings_hash_alike_wherever_they_are_stored():
         assert Strings(pa.array(WORDS[start : start + 1], pa.string())).hashes()[0] == whole[start]
 
 
-def test_bytes_are_compared_exactly_row_by_row():
-    strings = Strings(pa.array(WORDS))
-    rows = np.arange(len(WORDS))[::-1]
-    assert strings.equal_at(rows, Strings(pa.array(WORDS[::-1])))
-    for changed in range(len(WORDS)):
-        other = list(WORDS[::-1])
-        other[changed] = other[changed][:-1] + "?" if other[changed] else "?"
-        assert not strings.equal_at(rows, Strings(pa.array(other)))
-
-
 def test_what_cannot_be_hashed_goes_the_exact_way():
     assert hashable([Strings(pa.array(WORDS))])
     assert not hashable([Strings(pa.array(["a", "z" * 257]))])

@@ -4,8 +4,8 @@ pandas hashes strings (in ``factorize``, ``Index.get_indexer`` or ``has_duplicat
 first making a Python object of each: for a million ids of 30 characters that is about
 100 MB and most of a grade's time. Here each id is read from the Arrow buffers that the
 CSV reader filled, eight bytes at a time: a 64-bit hash pairs the ids by one sort of
-integers, and the pairs are then confirmed byte for byte, so a hash that collides can
-only send a file down the exact path (validate.py), never pair two different ids.
+integers, and the pairs are then compared as strings, so a hash that collides can only
+send a file down the exact path (validate.py), never pair two different ids.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Ids longer than this are not hashed (each 8 bytes of the longest is one pass over a block).
 HASHED_BYTES = 256
@@ -94,17 +95,6 @@ class Strings:
             hashes[rows] = h
         return hashes
 
-    def equal_at(self, rows: np.ndarray, other: Strings) -> bool:
-        """Whether string ``rows[i]`` here equals string ``i`` of ``other``, for every i."""
-        if not np.array_equal(self.lengths[rows], other.lengths):
-            return False
-        for first in range(0, len(other), _BLOCK):
-            block = slice(first, first + _BLOCK)
-            for at in range(0, int(other.lengths[block].max(initial=0)), 8):
-                if not np.array_equal(self.word(rows[block], at), other.word(block, at)):
-                    return False
-        return True
-
 
 def hashable(parts: Sequence[Strings]) -> bool:
     """Whether these strings can be hashed here: no nulls, none longer than HASHED_BYTES."""
@@ -125,9 +115,9 @@ def hashes(parts: Sequence[Strings]) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class HashIndex:
     """The answers' ids by hash, sorted once, so that matching a submission is one sort of
-    integers and one comparison of bytes."""
+    integers and one comparison of strings."""
 
-    ids: Strings
+    ids: pa.Array
     order: np.ndarray
     sorted_hashes: np.ndarray
 
@@ -136,7 +126,9 @@ class HashIndex:
         """None when the ids cannot be hashed or two of them hash alike (then they may repeat,
         which the caller checks exactly). Ids in several chunks are joined into one (a copy)."""
         parts = chunks(ids)
-        strings = Strings(parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks())
+        joined = parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks()
+        array = joined.cast(pa.large_string())
+        strings = Strings(array)
         if not hashable([strings]):
             return None
         values = strings.hashes()
@@ -144,17 +136,27 @@ class HashIndex:
         ordered = values[order]
         if (ordered[1:] == ordered[:-1]).any():
             return None
-        return cls(strings, order, ordered)
+        return cls(array, order, ordered)
+
+    def _equal(self, rows: np.ndarray, part: pa.Array) -> bool:
+        """Whether answer id ``rows[i]`` is ``part[i]``, for every i: compared in C++, a slice
+        at a time, so only a slice of the answers' ids is ever copied."""
+        for first in range(0, len(part), _BLOCK):
+            taken = self.ids.take(pa.array(rows[first : first + _BLOCK]))
+            if not pc.all(pc.equal(taken, part.slice(first, _BLOCK).cast(pa.large_string()))).as_py():
+                return False
+        return True
 
     def positions(self, ids: pd.Index) -> np.ndarray | None:
         """Where each answer id sits among ``ids``, when ``ids`` are the answers' ids, each
         once, in any order; None otherwise (the exact checks then say what is wrong)."""
-        parts = [Strings(chunk) for chunk in chunks(ids)]
+        arrays = chunks(ids)
+        parts = [Strings(array) for array in arrays]
         if sum(map(len, parts)) != len(self.ids) or not hashable(parts):
             return None
         starts = np.cumsum([0, *map(len, parts)])
-        if all(self.ids.equal_at(np.arange(start, start + len(part)), part)
-               for start, part in zip(starts, parts, strict=False)):
+        if all(self._equal(np.arange(start, start + len(array)), array)
+               for start, array in zip(starts, arrays, strict=False)):
             return np.arange(len(self.ids))  # in the answers' order, as most files are
         given = hashes(parts)
         order = np.argsort(given)
@@ -162,11 +164,9 @@ class HashIndex:
             return None
         truth_row = np.empty(len(order), dtype=np.intp)  # of each submission row
         truth_row[order] = self.order
-        first = 0
-        for part in parts:
-            if not self.ids.equal_at(truth_row[first : first + len(part)], part):
-                return None
-            first += len(part)
+        if not all(self._equal(truth_row[start : start + len(array)], array)
+                   for start, array in zip(starts, arrays, strict=False)):
+            return None
         positions = np.empty(len(order), dtype=np.intp)
         positions[self.order] = order
         return positions

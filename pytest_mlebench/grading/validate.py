@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import itertools
 import math
 import os
 import re
@@ -93,10 +94,13 @@ class GradingSpec:
         return (*self.columns, *self.extra_columns)
 
 
-def _few(items: Sequence[object] | pd.Index, limit: int = 3, show: Callable[[object], str] = repr) -> str:
-    """A few examples for a reason: enough to find the problem, short enough to read."""
+def _few(items: Sequence[object] | pd.Index, limit: int = 3, show: Callable[[object], str] = repr,
+         total: int | None = None) -> str:
+    """A few examples for a reason: enough to find the problem, short enough to read.
+    ``total`` is how many there are, when ``items`` holds only the first few."""
+    total = len(items) if total is None else total
     shown = ", ".join(show(item) for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return shown + (f" and {total - limit} more" if total > limit else "")
 
 
 def _longest_line(data: bytes) -> tuple[int, int]:
@@ -220,8 +224,10 @@ def parse_csv(data: bytes, name: str, max_columns: int | None = None,
             # header=None: pandas would rename a repeated column to "x.1" and would
             # turn an extra field on every row into an index, hiding both. Its width is
             # the header's, so a longer row is an error, not thousands of new columns.
-            raw = pd.read_csv(io.BytesIO(data), header=None, dtype=str, na_filter=False,
-                              encoding="utf-8-sig")
+            # Cells go straight into Arrow strings (dtype=str makes a Python object of
+            # each first: five times as long), then into pandas' str dtype.
+            raw = pd.read_csv(io.BytesIO(data), header=None, dtype=pd.ArrowDtype(pa.string()),
+                              na_filter=False, encoding="utf-8-sig").astype(str)
         except pd.errors.EmptyDataError:
             raise InvalidSubmission(f"{name} is empty") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -312,21 +318,57 @@ def _repeats(codes: np.ndarray, distinct: int) -> bool:
     return bool(np.bincount(codes, minlength=distinct).max(initial=0) > 1)
 
 
-def _check_repeats(truth_ids: pd.Index, ids: pd.Index) -> None:
-    """Where ids may repeat, each must occur as often as in the test set; say which do not."""
-    expected, given = truth_ids.value_counts(), ids.value_counts()
-    extra = given[given > expected.reindex(given.index, fill_value=0)]
-    if len(extra):
-        shown = [f"{i!r} {n} times, expected {expected.get(i, 0)}" for i, n in extra.items()]
-        raise InvalidSubmission(f"duplicated ids: {len(extra)} ids appear more often than in the "
-                                f"test set ({_few(shown, show=str)})")
+def _joint_codes(*parts: pd.Index) -> tuple[list[np.ndarray], pa.Array]:
+    """Codes of each part's ids from one dictionary encoding of them all, in C++ (equal ids,
+    equal codes), and the distinct ids in code order."""
+    pieces = [chunk.cast(pa.large_string()) for part in parts for chunk in chunks(part)]
+    encoded = pa.chunked_array(pieces, type=pa.large_string()).dictionary_encode()
+    codes = np.concatenate([chunk.indices.to_numpy() for chunk in encoded.chunks]
+                           or [np.zeros(0, dtype=np.int32)]).astype(np.intp)
+    uniques = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.large_string())
+    bounds = np.cumsum([0, *map(len, parts)])
+    return [codes[start:end] for start, end in itertools.pairwise(bounds)], uniques
 
 
-def _occurrences(ids: pd.Index) -> pd.Index:
+def _occurrence_numbers(codes: np.ndarray) -> np.ndarray:
+    """For each row, how many rows before it hold the same code (0 for the first)."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    run_starts = np.repeat(starts, np.diff(np.append(starts, len(codes))))
+    nth = np.empty(len(codes), dtype=np.intp)
+    nth[order] = np.arange(len(codes)) - run_starts
+    return nth
+
+
+def _qualified(ids: pd.Index, codes: np.ndarray) -> pd.Index:
     """Each id qualified by its occurrence ("text", "text #2", ...), so repeated ids pair in order."""
-    nth = pd.Series(ids).groupby(ids).cumcount().to_numpy()
-    qualified = [i if k == 0 else f"{i} #{k + 1}" for i, k in zip(ids, nth, strict=True)]
-    return pd.Index(qualified, name=ids.name, dtype="str")
+    nth = _occurrence_numbers(codes)
+    text = pa.chunked_array([chunk.cast(pa.large_string()) for chunk in chunks(ids)], type=pa.large_string())
+    numbered = pc.binary_join_element_wise(text, pa.array(nth + 1).cast(pa.large_string()),
+                                           pa.scalar(" #", pa.large_string()))
+    qualified = pc.if_else(pa.array(nth > 0), numbered, text)
+    return pd.Index(pd.Series(qualified, dtype="str"), name=ids.name)
+
+
+def _repeats_checked(truth_ids: pd.Index, ids: pd.Index) -> pd.Index:
+    """Where ids may repeat, each must occur as often as in the test set (else say which do
+    not); the submission's ids qualified by occurrence."""
+    (truth_codes, codes), uniques = _joint_codes(truth_ids, ids)
+    expected = np.bincount(truth_codes, minlength=len(uniques))
+    given = np.bincount(codes, minlength=len(uniques))
+    extra = np.flatnonzero(given > expected)
+    if len(extra):
+        # The commonest first, then in the order the file first has them.
+        first_row = np.full(len(uniques), len(codes))
+        np.minimum.at(first_row, codes, np.arange(len(codes)))
+        extra = extra[np.lexsort((first_row[extra], -given[extra]))]
+        names = uniques.take(pa.array(extra[:3])).to_pylist()
+        shown = [f"{name!r} {given[code]} times, expected {expected[code]}"
+                 for name, code in zip(names, extra, strict=False)]
+        raise InvalidSubmission(f"duplicated ids: {len(extra)} ids appear more often than in the "
+                                f"test set ({_few(shown, show=str, total=len(extra))})")
+    return _qualified(ids, codes)
 
 
 def _check_columns(submission: pd.DataFrame, spec: GradingSpec) -> None:
@@ -485,7 +527,7 @@ class Truth:
         if absent:
             raise ValueError(f"the answers lack columns {absent}")
         given = _ids(answers, spec.id_column)
-        ids = _occurrences(given) if spec.repeated_ids else given
+        ids = _qualified(given, _joint_codes(given)[0][0]) if spec.repeated_ids else given
         numbers = None if spec.repeated_ids else _integers(ids)
         hashed = HashIndex.of(ids) if numbers is None else None
         if hashed is None and (ids.has_duplicates if numbers is None else _repeated(numbers)):
@@ -513,8 +555,7 @@ def check_submission(
     has_ids = spec.id_column in submission.columns
     ids = _ids(submission, spec.id_column) if has_ids else truth.ids[:0]
     if spec.repeated_ids:
-        _check_repeats(truth.given_ids, ids)
-        ids = _occurrences(ids)
+        ids = _repeats_checked(truth.given_ids, ids)
     _check_columns(submission, spec)
     positions = _matched(truth, ids)
 
