@@ -106,6 +106,20 @@ def test_multiclass_log_loss_of_a_uniform_guess_is_log_of_the_class_count():
     assert compute("multiclass_log_loss", truth, pred) == pytest.approx(math.log(3))
 
 
+@pytest.mark.parametrize("classes", [2, 3, 12])
+def test_multiclass_log_loss_is_scikit_learns_of_the_one_hot_matrix_to_the_bit(classes):
+    """As MLE-bench calls it (the one-hot matrix), a class no row has included."""
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(classes)
+    onehot = np.eye(classes)[rng.integers(0, max(classes - 1, 2), 3000)]
+    pred = rng.random((3000, classes)) + 0.01
+    pred /= pred.sum(axis=1, keepdims=True)
+    names = [f"c{i}" for i in range(classes)]
+    truth, predicted = pd.DataFrame(onehot, columns=names), pd.DataFrame(pred, columns=names)
+    assert compute("multiclass_log_loss", truth, predicted) == log_loss(onehot, pred)
+
+
 def test_multiclass_log_loss_reads_prediction_columns_by_name():
     truth = pd.DataFrame([[1, 0], [0, 1]], columns=["cat", "dog"])
     pred = pd.DataFrame([[0.2, 0.8], [0.7, 0.3]], columns=["dog", "cat"])
