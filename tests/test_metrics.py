@@ -556,3 +556,18 @@ def test_probabilistic_f1_clips_and_counts_fractions_of_positives():
     assert compute("probabilistic_f1", truth, frame(y=[1.4, 0.5, 0.0, 0.5, -2.0])) == pytest.approx(0.6)
     assert compute("probabilistic_f1", truth, frame(y=[0.0, 0.0, 0.0, 0.3, 0.0])) == 0.0
     assert compute("probabilistic_f1", truth, frame(y=[0.0, -1.0, 0.0, 0.0, 0.0])) == 0.0  # 0 / 0
+
+
+@pytest.mark.parametrize("name", ["accuracy", "class_accuracy", "text_accuracy"])
+@pytest.mark.parametrize("rows", [1, 7, 10001])
+def test_accuracies_are_scikit_learns_to_the_bit(name, rows):
+    from sklearn.metrics import accuracy_score
+
+    rng = np.random.default_rng(rows)
+    truth, pred = rng.integers(0, 4, rows), rng.integers(0, 4, rows)
+    if name == "class_accuracy":
+        values = truth.astype(float), pred.astype(float)
+    else:
+        values = truth.astype(str), np.where(pred == 3, "NA", pred.astype(str))  # "NA" as pandas reads it
+    expected = accuracy_score(*(np.where(v == "NA", "nan", v) if v.dtype.kind == "U" else v for v in values))
+    assert compute(name, frame(t=list(values[0])), frame(t=list(values[1]))) == expected
