@@ -216,7 +216,8 @@ def test_string_ids_pair_each_prediction_with_its_id_hashed_or_not(tmp_path, mon
     order = rng.permutation(len(ids))
     text = "id,y\n" + "".join(f"{ids[i]},{i * 10}\n" for i in order)
     submission = read_csv(write(tmp_path, text))
-    assert len(string_ids.chunks(submission["id"])) > 1
+    if isinstance(submission["id"].dtype, pd.StringDtype):  # pandas 3: Arrow's chunks, as read
+        assert len(string_ids.chunks(submission["id"])) > 1
     with monkeypatch.context() as patched:
         if truth.hashed is not None:  # matched by hash alone, not by the exact path
             patched.setattr(validate, "_codes", None)
