@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pytest_mlebench.grading.string_ids import HashIndex, Strings, hashable, plainly_edged
+from pytest_mlebench.grading.string_ids import HashIndex, Strings, chunks, hashable, plainly_edged
 
 WORDS = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefgh1", "abcdefgh2", "\xe9t\xe9", "\U0001f600x",
          "prefix-shared-by-several-ids-1", "prefix-shared-by-several-ids-2", "z" * 256]
@@ -58,3 +58,21 @@ def test_ids_in_several_chunks_are_matched_to_the_answers_in_one():
     assert truth.positions(index(shuffled[:-1])) is None  # one id short
     assert truth.positions(index(shuffled[:-1], ["not an id"])) is None
     assert truth.positions(index(shuffled[:-1], [shuffled[0]])) is None  # one id twice
+
+
+def test_a_grader_holds_the_answers_ids_once(tmp_path):
+    """Answers read in several Arrow chunks are joined once, and the hash index reads that
+    one copy rather than making another."""
+    from pytest_mlebench.grading.grader import Grader
+    from pytest_mlebench.grading.metrics import get_metric
+    from pytest_mlebench.grading.validate import GradingSpec
+
+    path = tmp_path / "answers.csv"
+    path.write_text("key,y\n" + "".join(f"key-{i:07d}-{i % 97},{i % 5}\n" for i in range(120_000)))
+    grader = Grader.load(GradingSpec("key", ("y",), get_metric("rmse")), path)
+    if not isinstance(grader.answers["key"].dtype, pd.StringDtype):
+        pytest.skip("pandas 2 holds the ids as Python objects")
+    (held,) = chunks(grader.answers["key"])
+    assert grader.truth is not None and grader.truth.hashed is not None
+    assert grader.truth.hashed.ids.buffers()[2].address == held.buffers()[2].address
+    assert grader.score(path) == 0.0

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .errors import AnswersChanged
 from .judge import Judge
+from .string_ids import joined
 from .validate import GradeFn, GradingSpec, Truth, parse_csv, score
 
 __all__ = ["AnswersChanged", "Grader"]
@@ -46,6 +47,8 @@ class Grader(Judge):
         # ever typed (Truth), so they are parsed as numbers once and never held as text.
         numbers = spec.target_columns if grade_fn is None and spec.metric.numeric else ()
         answers = parse_csv(data, answers_path.name, numbers=numbers, max_line=spec.max_line_bytes)
+        if spec.id_column in answers:  # held all session: in one piece, so never copied again
+            answers[spec.id_column] = joined(answers[spec.id_column])
         return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))
 
     @property

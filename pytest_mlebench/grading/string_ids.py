@@ -46,6 +46,16 @@ def chunks(values: pd.Index | pd.Series) -> list[pa.Array]:
     return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
 
 
+def joined(values: pd.Series) -> pd.Series:
+    """The strings in one Arrow chunk: a copy, made once, of strings that are kept (the
+    answers' ids, which HashIndex would otherwise copy into one chunk beside them)."""
+    parts = chunks(values) if isinstance(values.dtype, pd.StringDtype) else []
+    if len(parts) <= 1:
+        return values
+    return pd.Series(pa.chunked_array(parts).combine_chunks(), dtype="str", index=values.index,
+                     name=values.name)
+
+
 class Strings:
     """One Arrow string array's bytes, read as words in place."""
 
