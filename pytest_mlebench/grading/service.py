@@ -468,6 +468,9 @@ def main() -> None:
             importlib.import_module(module)
         _Service(listener, key).run()
     finally:
+        # A second SIGTERM (the parent-death signal and a signal to the process group, say)
+        # must not cut the clean-up short between the socket and its folder.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for remove in (path.unlink, path.parent.rmdir):  # only what the owner made for this
             try:
                 remove()
