@@ -52,12 +52,12 @@ if TYPE_CHECKING:
     from ..leaderboards.format import Leaderboard
     from .grader import Grader
 
-#: What the service imports before it serves: what grading any competition needs.
 #: The service's environment: pyarrow allocates from the C library's heap, as numpy does, so
 #: memory one of them frees the other reuses (pyarrow's own allocator keeps what it frees
 #: from numpy): a grade of a million rows peaks 10-70 MB lower.
 ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 
+#: What the service imports before it serves: what grading any competition needs.
 PRELOAD = ("numpy", "pandas", "pyarrow.csv", "pyarrow.compute", "scipy.special", "scipy.stats",
            "sklearn.metrics", "pytest_mlebench.catalog.registry", "pytest_mlebench.grading.grader")
 KEY_BYTES = 32

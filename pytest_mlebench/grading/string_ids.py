@@ -41,9 +41,10 @@ def _mixed(h: np.ndarray) -> np.ndarray:
 
 
 def chunks(values: pd.Index | pd.Series) -> list[pa.Array]:
-    """The strings' Arrow chunks: those pandas' str dtype holds, without a copy."""
+    """The strings' Arrow chunks as large_string: those pandas' str dtype holds, without a copy."""
     array = pa.array(values.array)
-    return array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    return [chunk.cast(pa.large_string())
+            for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array])]
 
 
 def joined(values: pd.Series) -> pd.Series:
@@ -136,8 +137,7 @@ class HashIndex:
         """None when the ids cannot be hashed or two of them hash alike (then they may repeat,
         which the caller checks exactly). Ids in several chunks are joined into one (a copy)."""
         parts = chunks(ids)
-        joined = parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks()
-        array = joined.cast(pa.large_string())
+        array = parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks()
         strings = Strings(array)
         if not hashable([strings]):
             return None
@@ -153,7 +153,7 @@ class HashIndex:
         at a time, so only a slice of the answers' ids is ever copied."""
         for first in range(0, len(part), _BLOCK):
             taken = self.ids.take(pa.array(rows[first : first + _BLOCK]))
-            if not pc.all(pc.equal(taken, part.slice(first, _BLOCK).cast(pa.large_string()))).as_py():
+            if not pc.all(pc.equal(taken, part.slice(first, _BLOCK))).as_py():
                 return False
         return True
 

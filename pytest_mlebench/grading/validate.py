@@ -321,7 +321,7 @@ def _repeats(codes: np.ndarray, distinct: int) -> bool:
 def _joint_codes(*parts: pd.Index) -> tuple[list[np.ndarray], pa.Array]:
     """Codes of each part's ids from one dictionary encoding of them all, in C++ (equal ids,
     equal codes), and the distinct ids in code order."""
-    pieces = [chunk.cast(pa.large_string()) for part in parts for chunk in chunks(part)]
+    pieces = [chunk for part in parts for chunk in chunks(part)]
     encoded = pa.chunked_array(pieces, type=pa.large_string()).dictionary_encode()
     codes = np.concatenate([chunk.indices.to_numpy() for chunk in encoded.chunks]
                            or [np.zeros(0, dtype=np.int32)]).astype(np.intp)
@@ -344,7 +344,7 @@ def _occurrence_numbers(codes: np.ndarray) -> np.ndarray:
 def _qualified(ids: pd.Index, codes: np.ndarray) -> pd.Index:
     """Each id qualified by its occurrence ("text", "text #2", ...), so repeated ids pair in order."""
     nth = _occurrence_numbers(codes)
-    text = pa.chunked_array([chunk.cast(pa.large_string()) for chunk in chunks(ids)], type=pa.large_string())
+    text = pa.chunked_array(chunks(ids), type=pa.large_string())
     numbered = pc.binary_join_element_wise(text, pa.array(nth + 1).cast(pa.large_string()),
                                            pa.scalar(" #", pa.large_string()))
     qualified = pc.if_else(pa.array(nth > 0), numbered, text)
