@@ -481,6 +481,44 @@ def test_a_competition_grader_gets_the_answers_ids_with_their_dtype(tmp_path):
     assert submission["y"].tolist() == [1.5, 2.0]
 
 
+def test_a_grader_holds_numeric_answer_targets_as_text_unless_its_grade_takes_them_typed(tmp_path):
+    """A grade.py may parse the answers' targets itself; one that takes ``truth`` does not."""
+    answers = write(tmp_path, "id,y\n1,0.5\n2,1.5\n3,2.5\n", "answers.csv")
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    submission = write(tmp_path, "id,y\n3,2.5\n1,0.5\n2,1.0\n")
+
+    def reads_text(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
+        return float(np.abs(pd.to_numeric(answers["y"]) - submission["y"]).max())
+
+    def takes_truth(submission: pd.DataFrame, answers: pd.DataFrame, truth: pd.DataFrame) -> float:
+        return float(np.abs(truth["y"] - submission["y"]).max())
+
+    for grade, dtype, value in [(reads_text, "str", 0.5), (takes_truth, "float64", 0.5),
+                                (None, "float64", math.sqrt(0.25 / 3))]:
+        grader = Grader.load(spec, answers, grade)
+        assert grader.answers["y"].dtype == dtype
+        assert grader.score(submission) == pytest.approx(value)
+
+
+def test_a_layout_gives_each_file_row_its_answer_row(tmp_path):
+    answers = pd.DataFrame({"id": ["a", "b", "c", "d"], "y": [1.0, 2.0, 3.0, 4.0]})
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    _, y_pred = check_submission(read_csv(write(tmp_path, "id,y\nc,3\na,1\nd,4\nb,2\n")), answers, spec)
+    layout = y_pred.attrs["layout"]
+    assert layout.rows.tolist() == [1, 3, 0, 2]  # answer row -> file row
+    assert layout.file_order.tolist() == [2, 0, 3, 1]  # file row -> answer row
+    assert y_pred["y"].to_numpy()[layout.file_order].tolist() == [3.0, 1.0, 4.0, 2.0]
+
+
+@pytest.mark.parametrize("ids", [[5, 6, 7, 6], [1, 10**12, 7, 10**12]], ids=["dense", "sparse"])
+def test_answers_that_repeat_an_integer_id_are_refused_whatever_their_range(ids):
+    answers = pd.DataFrame({"id": [str(i) for i in ids], "y": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ValueError, match="the answers repeat ids"):
+        Truth.of(answers, GradingSpec("id", ("y",), get_metric("rmse")))
+    answers["id"] = [str(i) for i in (*ids[:3], 8)]
+    assert Truth.of(answers, GradingSpec("id", ("y",), get_metric("rmse"))).numbers is not None
+
+
 def test_a_non_finite_score_is_invalid(tmp_path):
     spec = GradingSpec("id", ("target",), Metric("nan_metric", True, "probability",
                                                  lambda t, p: math.nan))

@@ -8,7 +8,6 @@ too by default. The ``by-id`` variant pairs each prediction with its material's 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from pytest_mlebench.grading.metrics import get_metric
@@ -22,7 +21,7 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame, truth: pd.DataFrame,
     rows are put back in the file's order, so row i meets answer row i whatever its id."""
     predicted = submission[TARGETS]
     if variant is None:
-        predicted = predicted.iloc[np.argsort(submission.attrs["layout"].rows)]
+        predicted = predicted.iloc[submission.attrs["layout"].file_order]
     elif variant != "by-id":
         raise ValueError(f"unknown variant {variant!r}")
     return get_metric("mean_columnwise_rmsle").fn(truth[TARGETS], predicted.reset_index(drop=True))

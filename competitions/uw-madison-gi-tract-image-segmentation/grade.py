@@ -91,7 +91,7 @@ def volume(slices: dict[str, list[int]], mask: Callable[[int], np.ndarray], what
 
 
 def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
-    in_file = submission.iloc[np.argsort(submission.attrs["layout"].rows, kind="stable")]
+    in_file = submission.iloc[submission.attrs["layout"].file_order]
     sub_ids, predicted = in_file["id"].to_numpy(), in_file["predicted"].astype(str).to_numpy()
     true_ids, truth = answers["id"].to_numpy(), answers["predicted"].astype(str).to_numpy()
     heights = answers["image_height"].astype(float).astype(int).to_numpy()

@@ -78,6 +78,6 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame, variant: str | None =
     classes = sorted({int(c) for truth in truths for c in _classes(truth)})
     truth_ids = _first_ids(np.array([len(t.scores) for t in truths]), np.arange(len(truths))) + fixed
     pred_ids = _first_ids(np.array([len(p.scores) for p in preds]),
-                          np.argsort(submission.attrs["layout"].rows, kind="stable")) + fixed
+                          submission.attrs["layout"].file_order) + fixed
     return coco_average_precision(_by_class(preds, pred_ids, classes, True, fixed),
                                   _by_class(truths, truth_ids, classes, False, fixed), IOU_THRESHOLD)

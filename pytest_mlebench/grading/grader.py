@@ -18,7 +18,7 @@ import pandas as pd
 from .errors import AnswersChanged
 from .judge import Judge
 from .string_ids import joined
-from .validate import GradeFn, GradingSpec, Truth, parse_csv, score
+from .validate import GradeFn, GradingSpec, Truth, parse_csv, score, takes_truth
 
 __all__ = ["AnswersChanged", "Grader"]
 
@@ -43,9 +43,10 @@ class Grader(Judge):
         data = answers_path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")
-        # A grade.py may read the answers' targets as text; without one, the targets are only
-        # ever typed (Truth), so they are parsed as numbers once and never held as text.
-        numbers = spec.target_columns if grade_fn is None and spec.metric.numeric else ()
+        # A grade.py may read the answers' targets as text. Without one, or with one that takes
+        # them typed (``truth``), they are parsed as numbers once and never held as text.
+        typed = grade_fn is None or takes_truth(grade_fn)
+        numbers = spec.target_columns if typed and spec.metric.numeric else ()
         answers = parse_csv(data, answers_path.name, numbers=numbers, max_line=spec.max_line_bytes)
         if spec.id_column in answers:  # held all session: in one piece, so never copied again
             answers[spec.id_column] = joined(answers[spec.id_column])

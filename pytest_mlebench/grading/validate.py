@@ -9,6 +9,7 @@ submission's: it raises a plain ValueError, never InvalidSubmission.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import io
 import itertools
@@ -58,6 +59,14 @@ class Layout:
     rows: np.ndarray
     #: The file's columns, in its order.
     columns: tuple[str, ...]
+
+    @functools.cached_property
+    def file_order(self) -> np.ndarray:
+        """The answer row at each file row: ``rows`` inverted (a checked submission's rows are
+        a permutation), for the graders that pair rows by position in the file."""
+        order = np.empty_like(self.rows)
+        order[self.rows] = np.arange(len(self.rows), dtype=self.rows.dtype)
+        return order
 
     def __deepcopy__(self, memo: dict[int, object]) -> Layout:
         return self  # immutable: pandas copies attrs with every derived frame
@@ -189,10 +198,24 @@ def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
     if table is None:
         return None
     columns = dict(zip(header, table.columns, strict=True))
-    if any(columns[name].null_count for name in numbers if name in columns):
+    rows = table.num_rows
+    del table  # each column's memory goes back as soon as it is copied out
+    floats = [name for name in header if name in numbers]
+    if any(columns[name].null_count for name in floats):
         return None
-    return pd.DataFrame({name: column.to_numpy() if name in numbers else pd.Series(column, dtype="str")
-                         for name, column in columns.items()})
+    # One float64 block, filled a chunk at a time: the frame holds it as it is, where a frame
+    # made of whole columns would copy each column twice (joined, then stacked into a block).
+    block = np.empty((rows, len(floats)), order="F")
+    for j, name in enumerate(floats):
+        start = 0
+        for chunk in columns.pop(name).chunks:
+            block[start : start + len(chunk), j] = chunk.to_numpy()
+            start += len(chunk)
+    frame = pd.DataFrame(block, columns=floats, copy=False)
+    for position, name in enumerate(header):
+        if name in columns:
+            frame.insert(position, name, pd.Series(columns[name], dtype="str"))
+    return frame
 
 
 def read_csv(path: str | os.PathLike[str], max_columns: int | None = None,
@@ -276,20 +299,30 @@ def _integers(ids: pd.Index) -> np.ndarray | None:
     return numbers
 
 
+def _dense_span(*parts: np.ndarray) -> tuple[int, int] | None:
+    """The smallest of these integers and how many values lie from it to the largest, when
+    that range is dense enough for a table of its size (Kaggle's numeric ids are ranges)."""
+    low = min(int(part.min(initial=0)) for part in parts)
+    span = max(int(part.max(initial=0)) for part in parts) - low + 1
+    return None if span > 4 * sum(map(len, parts)) + 1024 else (low, span)
+
+
 def _repeated(numbers: np.ndarray) -> bool:
-    """Whether a number occurs twice: by one sort (a hash table of a million int64 ids, as
-    pandas' Index builds, takes several times the memory)."""
+    """Whether a number occurs twice: counted in a table where their range is dense, else by
+    one sort (a hash table of a million int64 ids, as pandas' Index builds, takes several
+    times the memory; the sort takes ten times as long as the count)."""
+    if (dense := _dense_span(numbers)) is not None:
+        return _repeats(numbers - dense[0], dense[1])
     ordered = np.sort(numbers)
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _integer_codes(truth: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """Integer ids' codes as their offset from the smallest, when their range is dense enough
-    for a table of that size: no hashing at all (Kaggle's numeric ids are ranges)."""
-    low = min(int(truth.min(initial=0)), int(given.min(initial=0)))
-    span = max(int(truth.max(initial=0)), int(given.max(initial=0))) - low + 1
-    if span > 4 * (len(truth) + len(given)) + 1024:
+    """Integer ids' codes as their offset from the smallest, where their range is dense: no
+    hashing at all."""
+    if (dense := _dense_span(truth, given)) is None:
         return None
+    low, span = dense
     return truth - low, given - low, span
 
 
@@ -567,7 +600,9 @@ def check_submission(
     return truth.y_true.copy(deep=False), y_pred
 
 
-def _takes_truth(grade_fn: GradeFn) -> bool:
+def takes_truth(grade_fn: GradeFn) -> bool:
+    """Whether a grade.py's ``grade`` takes the answers' targets typed (``truth``): it then
+    reads no target of the answers' as text, so a grader may hold them as numbers."""
     return "truth" in inspect.signature(grade_fn).parameters
 
 
@@ -583,7 +618,8 @@ def score(
     A competition's own ``grade_fn(submission, answers)`` runs only after the strict
     checks; it receives the checked submission in the answers' row order, with the
     answers' own id values and typed target columns, and the answers unchanged (and, if it
-    takes ``truth``, the answers' target columns typed, in their order). ``truth`` is
+    takes ``truth``, the answers' target columns typed, in their order; a Grader then holds
+    the answers' numeric targets as float64, not text). ``truth`` is
     ``Truth.of(answers, spec)``, when the caller keeps it.
     """
     submission = read_csv(submission_path, max_columns=len(spec.allowed_columns),
@@ -597,7 +633,7 @@ def score(
         checked = y_pred.reset_index(drop=True)
         checked.insert(0, spec.id_column, answers[spec.id_column].array)
         checked.attrs = y_pred.attrs
-        typed = {"truth": y_true.reset_index(drop=True)} if _takes_truth(grade_fn) else {}
+        typed = {"truth": y_true.reset_index(drop=True)} if takes_truth(grade_fn) else {}
         value = float(grade_fn(checked, answers, **typed))
     if not math.isfinite(value):
         raise InvalidSubmission(f"the submission scores {value} under {spec.metric.name}")
