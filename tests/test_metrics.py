@@ -115,6 +115,7 @@ def test_multiclass_log_loss_is_scikit_learns_of_the_one_hot_matrix_to_the_bit(c
     onehot = np.eye(classes)[rng.integers(0, max(classes - 1, 2), 3000)]
     pred = rng.random((3000, classes)) + 0.01
     pred /= pred.sum(axis=1, keepdims=True)
+    pred[:100] = np.eye(classes)[rng.integers(0, classes, 100)]  # clipped at eps and 1 - eps
     names = [f"c{i}" for i in range(classes)]
     truth, predicted = pd.DataFrame(onehot, columns=names), pd.DataFrame(pred, columns=names)
     assert compute("multiclass_log_loss", truth, predicted) == log_loss(onehot, pred)
@@ -127,10 +128,12 @@ def test_multiclass_log_loss_reads_prediction_columns_by_name():
     assert compute("multiclass_log_loss", truth, pred) == pytest.approx(expected)
 
 
-def test_multiclass_log_loss_refuses_truth_that_is_not_one_hot():
-    truth = pd.DataFrame([[1, 1], [0, 1]], columns=["a", "b"])
+@pytest.mark.parametrize("rows", [[[1, 1], [0, 1]], [[1, 1e-20], [0, 1]], [[0.5, 0.5], [0, 1]],
+                                  [[0, 0], [0, 1]]])
+def test_multiclass_log_loss_refuses_truth_that_is_not_one_hot(rows):
+    truth = pd.DataFrame(rows, columns=["a", "b"])
     with pytest.raises(ValueError, match="one-hot"):
-        compute("multiclass_log_loss", truth, truth.astype(float))
+        compute("multiclass_log_loss", truth, pd.DataFrame([[0.5, 0.5]] * 2, columns=["a", "b"]))
 
 
 def binary_cross_entropy(truth: np.ndarray, pred: np.ndarray) -> float:
