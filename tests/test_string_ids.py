@@ -32,10 +32,20 @@ def test_equal_strings_hash_alike_wherever_they_are_stored():
 
 def test_what_cannot_be_hashed_goes_the_exact_way():
     assert hashable([Strings(pa.array(WORDS))])
-    assert not hashable([Strings(pa.array(["a", "z" * 257]))])
     assert not hashable([Strings(pa.array(["a", None]))])
-    assert HashIndex.of(index(["x", "z" * 300])) is None
     assert HashIndex.of(index(["x", "y", "x"])) is None  # repeated: hashes alike
+
+
+def test_long_strings_hash_by_every_byte_beside_short_ones():
+    """A round of the hash takes only the strings that reach it: a long string's last bytes
+    still count, and its neighbours' hashes are those they have alone."""
+    long = ["k" * 5000, "k" * 4999 + "j", "k" * 5001]
+    mixed = Strings(pa.array(["a", *long, "b"])).hashes()
+    assert len(set(mixed.tolist())) == 5
+    assert mixed[0] == Strings(pa.array(["a"])).hashes()[0]
+    assert mixed[4] == Strings(pa.array(["b"])).hashes()[0]
+    assert np.array_equal(mixed[1:4], Strings(pa.array(long)).hashes())
+    assert HashIndex.of(index(["x", "z" * 300])) is not None
 
 
 @pytest.mark.parametrize(("text", "plain"), [

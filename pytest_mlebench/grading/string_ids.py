@@ -18,9 +18,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: Ids longer than this are not hashed (each 8 bytes of the longest is one pass over a block).
-HASHED_BYTES = 256
-
 #: How many strings are read at once: a block's temporaries stay in the CPU's cache.
 _BLOCK = 1 << 16
 
@@ -94,22 +91,21 @@ class Strings:
         return np.concatenate([self.raw[starts], self.raw[starts + self.lengths[filled] - 1]])
 
     def hashes(self) -> np.ndarray:
-        hashes = np.empty(len(self), dtype=np.uint64)
+        """Each string's 64-bit hash: its length, then each 8 bytes of it in turn, mixed in. A
+        round takes only the strings of a block that reach that far, so a long string costs
+        its own length, not a pass over the whole block."""
+        hashes = _mixed(self.lengths.astype(np.uint64))
         for first in range(0, len(self), _BLOCK):
-            rows = slice(first, first + _BLOCK)
-            length = self.lengths[rows]
-            h = _mixed(length.astype(np.uint64))
-            for at in range(0, int(length.max()), 8):
-                # Only the strings this word is part of take a round: a string's hash must not
-                # depend on the longest string beside it.
-                h = np.where(length > at, _mixed(h ^ self.word(rows, at)), h)
-            hashes[rows] = h
+            live, at = np.arange(first, min(first + _BLOCK, len(self))), 0
+            while len(live := live[self.lengths[live] > at]):
+                hashes[live] = _mixed(hashes[live] ^ self.word(live, at))
+                at += 8
         return hashes
 
 
 def hashable(parts: Sequence[Strings]) -> bool:
-    """Whether these strings can be hashed here: no nulls, none longer than HASHED_BYTES."""
-    return all(not part.nulls and part.lengths.max(initial=0) <= HASHED_BYTES for part in parts)
+    """Whether these strings can be hashed here: no nulls."""
+    return all(not part.nulls for part in parts)
 
 
 def plainly_edged(values: pd.Index | pd.Series) -> bool:
