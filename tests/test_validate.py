@@ -227,6 +227,36 @@ def test_string_ids_pair_each_prediction_with_its_id_by_hash(tmp_path, monkeypat
         check_submission(read_csv(write(tmp_path, swapped)), answers, spec, truth)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_repeated_ids_pair_by_occurrence_alike_by_counts_and_as_text(tmp_path, monkeypatch, seed):
+    """Where ids may repeat, the k-th row of an id pairs with the k-th answer of that id:
+    placed by counts (the usual path) exactly as by the qualified texts (the exact path)."""
+    rng = np.random.default_rng(seed)
+    words = [f"comment {i}" + " long" * int(rng.integers(0, 80)) for i in range(300)]
+    ids = [words[i] for i in rng.integers(0, len(words), 2000)]
+    answers = pd.DataFrame({"id": ids, "y": np.arange(len(ids), dtype=float)})
+    spec = GradingSpec("id", ("y",), get_metric("rmse"), repeated_ids=True)
+    by_id: dict[str, list[int]] = {}
+    for i in range(len(ids)):
+        by_id.setdefault(ids[i], []).append(i)
+    # Rows shuffled, but each id's rows in its answers' order: the k-th holds the k-th answer's value.
+    file_rows = [by_id[ids[i]].pop(0) for i in rng.permutation(len(ids))]
+    text = "id,y\n" + "".join(f"{ids[i]},{i * 10}\n" for i in file_rows)
+    submission = read_csv(write(tmp_path, text))
+    truth = Truth.of(answers, spec)
+    with monkeypatch.context() as patched:
+        patched.setattr(validate, "_repeats_checked", None)  # placed by counts alone
+        _, by_counts = check_submission(submission, answers, spec, truth)
+    with monkeypatch.context() as patched:
+        patched.setattr(validate.Repeats, "positions", lambda self, ids: None)
+        _, as_text = check_submission(submission, answers, spec, truth)
+    assert by_counts["y"].tolist() == as_text["y"].tolist() == [i * 10.0 for i in range(len(ids))]
+    assert np.array_equal(by_counts.attrs["layout"].rows, as_text.attrs["layout"].rows)
+    extra = text + f"{ids[0]},1\n"
+    with pytest.raises(InvalidSubmission, match="appear more often than in the test set"):
+        check_submission(read_csv(write(tmp_path, extra)), answers, spec, truth)
+
+
 def test_equal_hashes_never_pair_unequal_ids(tmp_path, monkeypatch):
     """A hash that collides (here: one that ignores the order of a string's characters) makes
     matching fall back to the exact checks, which name the ids, instead of pairing 'ab' with 'ba'."""

@@ -153,6 +153,24 @@ class HashIndex:
                 return False
         return True
 
+    def rows_of(self, ids: pd.Index) -> np.ndarray | None:
+        """The row of these answer ids that holds each of ``ids``, when every one of them is
+        there (any may occur any number of times); None otherwise."""
+        arrays = chunks(ids)
+        parts = [Strings(array) for array in arrays]
+        if not hashable(parts) or not len(self.sorted_hashes):
+            return None
+        given = hashes(parts)
+        at = np.minimum(np.searchsorted(self.sorted_hashes, given), len(self.sorted_hashes) - 1)
+        if not np.array_equal(self.sorted_hashes[at], given):
+            return None
+        rows = self.order[at]
+        starts = np.cumsum([0, *map(len, parts)])
+        if not all(self._equal(rows[start : start + len(array)], array)
+                   for start, array in zip(starts, arrays, strict=False)):
+            return None
+        return rows
+
     def positions(self, ids: pd.Index) -> np.ndarray | None:
         """Where each answer id sits among ``ids``, when ``ids`` are the answers' ids, each
         once, in any order; None otherwise (the exact checks then say what is wrong)."""
@@ -176,3 +194,17 @@ class HashIndex:
         positions = np.empty(len(order), dtype=np.intp)
         positions[self.order] = order
         return positions
+
+
+def factorized(ids: pd.Index) -> tuple[np.ndarray, HashIndex] | None:
+    """Each id's code (equal ids, equal codes: the first row holding it among the distinct
+    ids) and the distinct ids by hash, or None when the ids cannot be hashed or two unequal
+    ids hash alike (then the caller encodes them exactly)."""
+    parts = chunks(ids)
+    array = parts[0] if len(parts) == 1 else pa.chunked_array(parts, type=pa.large_string()).combine_chunks()
+    strings = Strings(array)
+    if not hashable([strings]):
+        return None
+    distinct_hashes, first_rows, codes = np.unique(strings.hashes(), return_index=True, return_inverse=True)
+    distinct = HashIndex(array.take(pa.array(first_rows)), np.arange(len(first_rows)), distinct_hashes)
+    return (codes, distinct) if distinct._equal(codes, array) else None

@@ -28,7 +28,7 @@ import pyarrow.csv as pcsv
 
 from .errors import InvalidSubmission
 from .metrics import VALUE_TYPES, Metric
-from .string_ids import HashIndex, Strings, chunks, plainly_edged
+from .string_ids import HashIndex, Strings, chunks, factorized, plainly_edged
 
 #: Texts pandas reads as NaN: a missing value, not a garbled one.
 _NAN_TEXTS = ("", "nan", "+nan", "-nan")
@@ -364,13 +364,15 @@ def _joint_codes(*parts: pd.Index) -> tuple[list[np.ndarray], pa.Array]:
 
 
 def _occurrence_numbers(codes: np.ndarray) -> np.ndarray:
-    """For each row, how many rows before it hold the same code (0 for the first)."""
-    order = np.argsort(codes, kind="stable")
+    """For each row, how many rows before it hold the same code (0 for the first); only the
+    rows of codes that repeat are sorted to count them."""
+    nth = np.zeros(len(codes), dtype=np.intp)
+    rows = np.flatnonzero(np.bincount(codes)[codes] > 1)
+    order = rows[np.argsort(codes[rows], kind="stable")]
     ordered = codes[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    run_starts = np.repeat(starts, np.diff(np.append(starts, len(codes))))
-    nth = np.empty(len(codes), dtype=np.intp)
-    nth[order] = np.arange(len(codes)) - run_starts
+    run_starts = np.repeat(starts, np.diff(np.append(starts, len(order))))
+    nth[order] = np.arange(len(order)) - run_starts
     return nth
 
 
@@ -382,6 +384,42 @@ def _qualified(ids: pd.Index, codes: np.ndarray) -> pd.Index:
                                            pa.scalar(" #", pa.large_string()))
     qualified = pc.if_else(pa.array(nth > 0), numbered, text)
     return pd.Index(pd.Series(qualified, dtype="str"), name=ids.name)
+
+
+@dataclass(frozen=True, eq=False)
+class Repeats:
+    """The answers' ids where they may repeat, counted once: each row's code (equal ids,
+    equal codes), how often each code occurs, and each row's code and occurrence as one key."""
+
+    codes: np.ndarray
+    counts: np.ndarray
+    #: Where each code's rows begin among the keys: ``starts[code] + occurrence``, a
+    #: permutation of the rows, pairs the k-th row of an id with the k-th answer of that id.
+    starts: np.ndarray
+    keys: np.ndarray
+    #: The distinct ids by hash, in code order, where they hash apart; else None.
+    distinct: HashIndex | None
+
+    @classmethod
+    def of(cls, ids: pd.Index) -> Repeats:
+        factored = factorized(ids)
+        codes, distinct = factored if factored is not None else (_joint_codes(ids)[0][0], None)
+        counts = np.bincount(codes)
+        starts = np.cumsum(counts) - counts
+        return cls(codes, counts, starts, starts[codes] + _occurrence_numbers(codes), distinct)
+
+    def positions(self, ids: pd.Index) -> np.ndarray | None:
+        """Where each answer row sits among ``ids``, when ``ids`` hold every id exactly as often
+        as the answers do, found from the keys alone; None otherwise (or where the ids cannot
+        be looked up by hash), for the exact path to say what is wrong."""
+        codes = self.distinct.rows_of(ids) if self.distinct is not None else None
+        if codes is None or len(codes) != len(self.codes):
+            return None
+        if not np.array_equal(np.bincount(codes, minlength=len(self.counts)), self.counts):
+            return None
+        row_of_key = np.empty(len(codes), dtype=np.intp)
+        row_of_key[self.starts[codes] + _occurrence_numbers(codes)] = np.arange(len(codes))
+        return row_of_key[self.keys]
 
 
 def _repeats_checked(truth_ids: pd.Index, ids: pd.Index) -> pd.Index:
@@ -552,6 +590,8 @@ class Truth:
     hashed: HashIndex | None
     #: The target columns, typed as the metric takes them, indexed by ``ids``.
     y_true: pd.DataFrame
+    #: The given ids counted, where ids may repeat; else None.
+    repeats: Repeats | None = None
 
     @classmethod
     def of(cls, answers: pd.DataFrame, spec: GradingSpec) -> Truth:
@@ -560,7 +600,8 @@ class Truth:
         if absent:
             raise ValueError(f"the answers lack columns {absent}")
         given = _ids(answers, spec.id_column)
-        ids = _qualified(given, _joint_codes(given)[0][0]) if spec.repeated_ids else given
+        repeats = Repeats.of(given) if spec.repeated_ids else None
+        ids = given if repeats is None else _qualified(given, repeats.codes)
         numbers = None if spec.repeated_ids else _integers(ids)
         hashed = HashIndex.of(ids) if numbers is None else None
         if hashed is None and (ids.has_duplicates if numbers is None else _repeated(numbers)):
@@ -569,7 +610,7 @@ class Truth:
             y_true = _targets(answers, None, ids, spec)
         except InvalidSubmission as exc:
             raise ValueError(f"the answers do not fit metric {spec.metric.name!r}: {exc}") from None
-        return cls(ids, given, numbers, hashed, y_true)
+        return cls(ids, given, numbers, hashed, y_true, repeats)
 
 
 def check_submission(
@@ -587,10 +628,14 @@ def check_submission(
     # A submission without an id column (refused below) contributes no ids.
     has_ids = spec.id_column in submission.columns
     ids = _ids(submission, spec.id_column) if has_ids else truth.ids[:0]
-    if spec.repeated_ids:
+    # Repeated ids that pair as they should are placed by their counts alone (nearly always);
+    # the others are qualified by occurrence and matched as text, which names the problems.
+    positions = truth.repeats.positions(ids) if truth.repeats is not None else None
+    if spec.repeated_ids and positions is None:
         ids = _repeats_checked(truth.given_ids, ids)
     _check_columns(submission, spec)
-    positions = _matched(truth, ids)
+    if positions is None:
+        positions = _matched(truth, ids)
 
     y_pred = _targets(submission, positions, truth.ids, spec)
     if spec.metric.check is not None and (reason := spec.metric.check(y_pred)) is not None:
