@@ -164,7 +164,7 @@ def test_ids_that_look_numeric_are_matched_as_written_after_stripping(tmp_path):
         "and 1 ids are not test ids ('07')")
 
 
-@pytest.mark.parametrize("written", ["007", "+7", "7.0", "07"])
+@pytest.mark.parametrize("written", ["007", "+7", "7.0", "07", "0x7", "-0", "9999999999999999999"])
 def test_integer_ids_are_matched_as_written_too(tmp_path, written):
     """All-integer ids take the no-hashing path; a 7 written another way is still another id."""
     spec = GradingSpec("id", ("y",), get_metric("rmse"))
@@ -174,7 +174,8 @@ def test_integer_ids_are_matched_as_written_too(tmp_path, written):
         f"and 1 ids are not test ids ({written!r})")
 
 
-@pytest.mark.parametrize("ids", [["3", "1", "2"], ["-5", "10000000000000000", "0"]])
+@pytest.mark.parametrize("ids", [["3", "1", "2"], ["-5", "10000000000000000", "0"],
+                                 ["-9223372036854775808", "9223372036854775807", "1000000000000000000"]])
 def test_integer_ids_dense_or_sparse_pair_each_prediction_with_its_id(tmp_path, ids):
     """A dense range is aligned by offset, a sparse one by hashing: both by id."""
     spec = GradingSpec("id", ("y",), get_metric("rmse"))
@@ -255,6 +256,17 @@ def test_repeated_ids_pair_by_occurrence_alike_by_counts_and_as_text(tmp_path, m
     extra = text + f"{ids[0]},1\n"
     with pytest.raises(InvalidSubmission, match="appear more often than in the test set"):
         check_submission(read_csv(write(tmp_path, extra)), answers, spec, truth)
+
+
+def test_answers_whose_qualified_ids_meet_a_given_one_are_refused():
+    """Where ids may repeat, the second 'a' is 'a #2': answers that also hold 'a #2' itself
+    cannot be paired, a problem of the answers."""
+    spec = GradingSpec("id", ("y",), get_metric("rmse"), repeated_ids=True)
+    clash = pd.DataFrame({"id": ["a", "a #2", "a", "b"], "y": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ValueError, match="the answers repeat ids: 'a #2'"):
+        Truth.of(clash, spec)
+    fine = clash.assign(id=["a", "a #3", "a", "b"])
+    assert Truth.of(fine, spec).ids.tolist() == ["a", "a #3", "a #2", "b"]
 
 
 def test_equal_hashes_never_pair_unequal_ids(tmp_path, monkeypatch):

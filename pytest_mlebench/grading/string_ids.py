@@ -153,23 +153,44 @@ class HashIndex:
                 return False
         return True
 
+    def _lookup(self, given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each hash, the row of these ids that may hold it and whether its hash is that
+        row's; the hashes are looked up in sorted order, which is kinder to the cache."""
+        if not len(self.sorted_hashes):
+            return np.zeros(len(given), dtype=np.intp), np.zeros(len(given), dtype=bool)
+        order = np.argsort(given)
+        at = np.empty(len(given), dtype=np.intp)
+        at[order] = np.searchsorted(self.sorted_hashes, given[order])
+        np.minimum(at, len(self.sorted_hashes) - 1, out=at)
+        return self.order[at], self.sorted_hashes[at] == given
+
     def rows_of(self, ids: pd.Index) -> np.ndarray | None:
         """The row of these answer ids that holds each of ``ids``, when every one of them is
         there (any may occur any number of times); None otherwise."""
         arrays = chunks(ids)
         parts = [Strings(array) for array in arrays]
-        if not hashable(parts) or not len(self.sorted_hashes):
+        if not hashable(parts):
             return None
-        given = hashes(parts)
-        at = np.minimum(np.searchsorted(self.sorted_hashes, given), len(self.sorted_hashes) - 1)
-        if not np.array_equal(self.sorted_hashes[at], given):
+        rows, hit = self._lookup(hashes(parts))
+        if not hit.all():
             return None
-        rows = self.order[at]
         starts = np.cumsum([0, *map(len, parts)])
         if not all(self._equal(rows[start : start + len(array)], array)
                    for start, array in zip(starts, arrays, strict=False)):
             return None
         return rows
+
+    def holds_any(self, ids: pd.Index) -> bool | None:
+        """Whether any of ``ids`` is one of these ids (compared exactly); None when ``ids``
+        cannot be hashed."""
+        parts = [Strings(array) for array in chunks(ids)]
+        if not hashable(parts):
+            return None
+        rows, hit = self._lookup(hashes(parts))
+        if not hit.any():
+            return False
+        candidates = pa.chunked_array(chunks(ids), type=pa.large_string()).take(pa.array(np.flatnonzero(hit)))
+        return bool(pc.any(pc.equal(self.ids.take(pa.array(rows[hit])), candidates)).as_py())
 
     def positions(self, ids: pd.Index) -> np.ndarray | None:
         """Where each answer id sits among ``ids``, when ``ids`` are the answers' ids, each
@@ -207,4 +228,6 @@ def factorized(ids: pd.Index) -> tuple[np.ndarray, HashIndex] | None:
         return None
     distinct_hashes, first_rows, codes = np.unique(strings.hashes(), return_index=True, return_inverse=True)
     distinct = HashIndex(array.take(pa.array(first_rows)), np.arange(len(first_rows)), distinct_hashes)
-    return (codes, distinct) if distinct._equal(codes, array) else None
+    # Each row after the first of its hash must hold that first row's id (the others are it).
+    later = np.flatnonzero(first_rows[codes] != np.arange(len(codes)))
+    return (codes, distinct) if distinct._equal(codes[later], array.take(pa.array(later))) else None

@@ -272,8 +272,10 @@ def _ids(frame: pd.DataFrame, column: str) -> pd.Index:
     return pd.Index(ids if plainly_edged(ids) else ids.str.strip(), name=column)
 
 
-#: 10 ... 10**19: how many of them a magnitude reaches is its digit count minus one.
-_POWERS_OF_TEN = 10 ** np.arange(1, 20, dtype=np.uint64)
+#: The least and the greatest magnitude of an integer of d digits, at index d (0 and 20:
+#: none, as no int64 has them): a text of d digits reads as one of these unless it is not plain.
+_LEAST = np.array([1, 0, *(10**d for d in range(1, 19)), 1], dtype=np.uint64)
+_GREATEST = np.array([0, *(10**d - 1 for d in range(1, 20)), 0], dtype=np.uint64)
 
 
 def _integers(ids: pd.Index) -> np.ndarray | None:
@@ -291,8 +293,8 @@ def _integers(ids: pd.Index) -> np.ndarray | None:
         # Python's writing of n has as many characters as n has digits, plus its minus sign
         # (a text pyarrow reads as an integer is ASCII: one byte a character).
         magnitude = np.abs(parsed).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
-        digits = 1 + np.searchsorted(_POWERS_OF_TEN, magnitude, side="right")
-        if not np.array_equal(Strings(chunk).lengths, digits + (parsed < 0)):
+        digits = np.clip(Strings(chunk).lengths - (parsed < 0), 0, 20)
+        if not ((_LEAST[digits] <= magnitude) & (magnitude <= _GREATEST[digits])).all():
             return None
         numbers[first : first + len(chunk)] = parsed
         first += len(chunk)
@@ -376,9 +378,9 @@ def _occurrence_numbers(codes: np.ndarray) -> np.ndarray:
     return nth
 
 
-def _qualified(ids: pd.Index, codes: np.ndarray) -> pd.Index:
-    """Each id qualified by its occurrence ("text", "text #2", ...), so repeated ids pair in order."""
-    nth = _occurrence_numbers(codes)
+def _qualified(ids: pd.Index, nth: np.ndarray) -> pd.Index:
+    """Each id qualified by its occurrence (``nth``: "text", "text #2", ...), so repeated ids
+    pair in order."""
     text = pa.chunked_array(chunks(ids), type=pa.large_string())
     numbered = pc.binary_join_element_wise(text, pa.array(nth + 1).cast(pa.large_string()),
                                            pa.scalar(" #", pa.large_string()))
@@ -393,10 +395,11 @@ class Repeats:
 
     codes: np.ndarray
     counts: np.ndarray
+    #: How many rows before each hold its id (0 for the first).
+    occurrences: np.ndarray
     #: Where each code's rows begin among the keys: ``starts[code] + occurrence``, a
     #: permutation of the rows, pairs the k-th row of an id with the k-th answer of that id.
     starts: np.ndarray
-    keys: np.ndarray
     #: The distinct ids by hash, in code order, where they hash apart; else None.
     distinct: HashIndex | None
 
@@ -405,8 +408,15 @@ class Repeats:
         factored = factorized(ids)
         codes, distinct = factored if factored is not None else (_joint_codes(ids)[0][0], None)
         counts = np.bincount(codes)
-        starts = np.cumsum(counts) - counts
-        return cls(codes, counts, starts, starts[codes] + _occurrence_numbers(codes), distinct)
+        return cls(codes, counts, _occurrence_numbers(codes), np.cumsum(counts) - counts, distinct)
+
+    def unique_when_qualified(self, qualified: pd.Index) -> bool:
+        """Whether the qualified ids are all different: they are unless a qualified one ("x #2")
+        is itself one of the ids, which only the rows after an id's first can tell."""
+        later = qualified[self.occurrences > 0]
+        if self.distinct is not None and (holds := self.distinct.holds_any(later)) is not None:
+            return not holds
+        return not qualified.has_duplicates
 
     def positions(self, ids: pd.Index) -> np.ndarray | None:
         """Where each answer row sits among ``ids``, when ``ids`` hold every id exactly as often
@@ -419,7 +429,7 @@ class Repeats:
             return None
         row_of_key = np.empty(len(codes), dtype=np.intp)
         row_of_key[self.starts[codes] + _occurrence_numbers(codes)] = np.arange(len(codes))
-        return row_of_key[self.keys]
+        return row_of_key[self.starts[self.codes] + self.occurrences]
 
 
 def _repeats_checked(truth_ids: pd.Index, ids: pd.Index) -> pd.Index:
@@ -439,7 +449,7 @@ def _repeats_checked(truth_ids: pd.Index, ids: pd.Index) -> pd.Index:
                  for name, code in zip(names, extra, strict=False)]
         raise InvalidSubmission(f"duplicated ids: {len(extra)} ids appear more often than in the "
                                 f"test set ({_few(shown, show=str, total=len(extra))})")
-    return _qualified(ids, codes)
+    return _qualified(ids, _occurrence_numbers(codes))
 
 
 def _check_columns(submission: pd.DataFrame, spec: GradingSpec) -> None:
@@ -600,11 +610,15 @@ class Truth:
         if absent:
             raise ValueError(f"the answers lack columns {absent}")
         given = _ids(answers, spec.id_column)
-        repeats = Repeats.of(given) if spec.repeated_ids else None
-        ids = given if repeats is None else _qualified(given, repeats.codes)
-        numbers = None if spec.repeated_ids else _integers(ids)
-        hashed = HashIndex.of(ids) if numbers is None else None
-        if hashed is None and (ids.has_duplicates if numbers is None else _repeated(numbers)):
+        if spec.repeated_ids:  # placed by counts (Repeats), or matched exactly
+            repeats, numbers, hashed = Repeats.of(given), None, None
+            ids = _qualified(given, repeats.occurrences)
+            unique = repeats.unique_when_qualified(ids)
+        else:
+            repeats, ids, numbers = None, given, _integers(given)
+            hashed = HashIndex.of(ids) if numbers is None else None
+            unique = hashed is not None or not (ids.has_duplicates if numbers is None else _repeated(numbers))
+        if not unique:
             raise ValueError(f"the answers repeat ids: {_few(ids[ids.duplicated()])}")
         try:
             y_true = _targets(answers, None, ids, spec)
