@@ -18,7 +18,7 @@ import pandas as pd
 from .errors import AnswersChanged
 from .judge import Judge
 from .string_ids import joined
-from .validate import GradeFn, GradingSpec, Truth, parse_csv, score, takes_truth
+from .validate import GradeFn, GradingSpec, Truth, frame_of, parse_cells, score, takes_truth
 
 __all__ = ["AnswersChanged", "Grader"]
 
@@ -47,7 +47,9 @@ class Grader(Judge):
         # them typed (``truth``), they are parsed as numbers once and never held as text.
         typed = grade_fn is None or takes_truth(grade_fn)
         numbers = spec.target_columns if typed and spec.metric.numeric else ()
-        answers = parse_csv(data, answers_path.name, numbers=numbers, max_line=spec.max_line_bytes)
+        cells = parse_cells(data, answers_path.name, numbers=numbers, max_line=spec.max_line_bytes)
+        del data  # the file's bytes are not kept while the answers are worked out
+        answers = frame_of(cells)
         if spec.id_column in answers:  # held all session: in one piece, so never copied again
             answers[spec.id_column] = joined(answers[spec.id_column])
         return cls(spec, answers, grade_fn, truth=Truth.of(answers, spec))

@@ -176,7 +176,7 @@ def _unquoted_cells(data: bytes) -> pd.DataFrame | None:
     return pd.DataFrame({i: pd.Series(column, dtype="str") for i, column in enumerate(table.columns)})
 
 
-def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
+def _typed_cells(data: bytes, numbers: Collection[str]) -> TypedTable | None:
     """The file with the columns named in ``numbers`` parsed as floats by pyarrow and the others
     as text, or None unless that gives exactly what parsing the text would: no quotes, the
     header on the first line, and every such cell a number (a blank or "nan" is read as null,
@@ -198,24 +198,43 @@ def _typed_cells(data: bytes, numbers: Collection[str]) -> pd.DataFrame | None:
     if table is None:
         return None
     columns = dict(zip(header, table.columns, strict=True))
-    rows = table.num_rows
-    del table  # each column's memory goes back as soon as it is copied out
-    floats = [name for name in header if name in numbers]
-    if any(columns[name].null_count for name in floats):
+    if any(columns[name].null_count for name in numbers if name in columns):
         return None
-    # One float64 block, filled a chunk at a time: the frame holds it as it is, where a frame
-    # made of whole columns would copy each column twice (joined, then stacked into a block).
-    block = np.empty((rows, len(floats)), order="F")
-    for j, name in enumerate(floats):
-        start = 0
-        for chunk in columns.pop(name).chunks:
-            block[start : start + len(chunk), j] = chunk.to_numpy()
-            start += len(chunk)
-    frame = pd.DataFrame(block, columns=floats, copy=False)
-    for position, name in enumerate(header):
-        if name in columns:
-            frame.insert(position, name, pd.Series(columns[name], dtype="str"))
-    return frame
+    return TypedTable(header, columns, table.num_rows, [name for name in header if name in numbers])
+
+
+@dataclass(eq=False)
+class TypedTable:
+    """A file's cells as pyarrow parsed them, numbers as floats, before they become a frame:
+    that is done once the file's bytes are dropped, so the bytes, the parsed cells and the
+    frame are never all held at once."""
+
+    header: list[str]
+    columns: dict[str, pa.ChunkedArray]
+    rows: int
+    floats: list[str]
+
+    def frame(self) -> pd.DataFrame:
+        """The frame, made once: each column's memory goes back as soon as it is copied out.
+
+        The numbers go into one float64 block, filled a chunk at a time, which the frame
+        holds as it is (a frame made of whole columns copies each twice: joined, then
+        stacked into a block)."""
+        block = np.empty((self.rows, len(self.floats)), order="F")
+        for j, name in enumerate(self.floats):
+            start = 0
+            for chunk in self.columns.pop(name).chunks:
+                block[start : start + len(chunk), j] = chunk.to_numpy()
+                start += len(chunk)
+        frame = pd.DataFrame(block, columns=self.floats, copy=False)
+        for position, name in enumerate(self.header):
+            if name in self.columns:
+                frame.insert(position, name, pd.Series(self.columns.pop(name), dtype="str"))
+        return frame
+
+
+def frame_of(cells: pd.DataFrame | TypedTable) -> pd.DataFrame:
+    return cells.frame() if isinstance(cells, TypedTable) else cells
 
 
 def read_csv(path: str | os.PathLike[str], max_columns: int | None = None,
@@ -232,12 +251,15 @@ def read_csv(path: str | os.PathLike[str], max_columns: int | None = None,
     path = Path(path)
     if not path.is_file():
         raise InvalidSubmission(f"no file at {path}")
-    return parse_csv(path.read_bytes(), path.name, max_columns, numbers, max_line)
+    # The bytes are dropped once parsed, before the cells become a frame.
+    return frame_of(parse_cells(path.read_bytes(), path.name, max_columns, numbers, max_line))
 
 
-def parse_csv(data: bytes, name: str, max_columns: int | None = None,
-              numbers: Collection[str] = (), max_line: int = MAX_LINE_BYTES) -> pd.DataFrame:
-    """:func:`read_csv` of a file's bytes already read (``name`` is the file's, for messages)."""
+def parse_cells(data: bytes, name: str, max_columns: int | None = None,
+                numbers: Collection[str] = (), max_line: int = MAX_LINE_BYTES) -> pd.DataFrame | TypedTable:
+    """:func:`read_csv` of a file's bytes already read (``name`` is the file's, for messages),
+    but typed cells come as a TypedTable, for ``frame_of`` to make the frame once the caller
+    has dropped the bytes."""
     _check_bounds(data, name, max_columns, max_line)
     if numbers and (typed := _typed_cells(data, numbers)) is not None:
         return typed
