@@ -1,16 +1,22 @@
 """Wall time of -n 4 against a serial session, with an agent that only sleeps.
 
-    python benchmarks/parallel_speedup.py [--sleep 30] [--workers 4]
+    python benchmarks/parallel_speedup.py [--sleep 30] [--workers 4] [--only-these-plugins]
 
 Eight items (four offline competitions x two seeds), each run by an agent that
 sleeps, then submits the sample. Both sessions use the same prepared data, so
 what is measured is scheduling: with W workers the ideal is 1/W of the serial
 time, plus the workers' start-up. Target: -n 4 takes at most 30% of serial.
+
+With ``--only-these-plugins`` pytest loads only xdist and this plugin, as in a venv that
+holds nothing else (PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 -p xdist.plugin -p
+pytest_mlebench.plugin): a development venv's other pytest plugins (pytest-html,
+pytest-timeout, pytest-rerunfailures...) are imported by every worker too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -50,12 +56,18 @@ def write_sleeper(root: Path, seconds: float) -> None:
     (root / "pytest.ini").write_text("[pytest]\n")
 
 
-def session(root: Path, data_dir: Path, *extra: str) -> float:
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--agent=sleeper",
+#: pytest's arguments and environment that load only xdist and this plugin.
+ONLY_THESE_PLUGINS = (["-p", "xdist.plugin", "-p", "pytest_mlebench.plugin"],
+                      {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+
+
+def session(root: Path, data_dir: Path, *extra: str, only_these_plugins: bool = False) -> float:
+    plugins, env = ONLY_THESE_PLUGINS if only_these_plugins else ([], {})
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins, "--agent=sleeper",
            f"--competitions={COMPETITIONS}", "--mlebench-seeds=2", "--mlebench-runner=local",
            f"--mlebench-data-dir={data_dir}", *extra]
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=root)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=root, env={**os.environ, **env})
     return time.perf_counter() - start
 
 
@@ -64,13 +76,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sleep", type=float, default=30, help="seconds each run sleeps (default 30)")
     parser.add_argument("--workers", type=int, default=4, help="xdist workers (default 4)")
+    parser.add_argument("--only-these-plugins", action="store_true",
+                        help="load no pytest plugin but xdist and this one")
     args = parser.parse_args()
+    only = args.only_these_plugins
     with tempfile.TemporaryDirectory() as tmp:
         root, data_dir = Path(tmp), Path(tmp, "data")
         write_sleeper(root, args.sleep)
-        session(root, data_dir, "--agent=dummy", "--mlebench-seeds=1")  # prepare, outside the measurement
-        serial = session(root, data_dir)
-        parallel = session(root, data_dir, "-n", str(args.workers), "--dist", "worksteal")
+        # prepare, outside the measurement
+        session(root, data_dir, "--agent=dummy", "--mlebench-seeds=1", only_these_plugins=only)
+        serial = session(root, data_dir, only_these_plugins=only)
+        parallel = session(root, data_dir, "-n", str(args.workers), "--dist", "worksteal",
+                           only_these_plugins=only)
         startups = sorted(float(line) for line in (root / "startup.log").read_text().split())
     print(f"8 runs sleeping {args.sleep:g}s: serial {serial:.1f}s, -n {args.workers} {parallel:.1f}s "
           f"= {100 * parallel / serial:.0f}% of serial (target <= 30%; with --sleep 0, <= 100%)")
