@@ -54,6 +54,12 @@ def joined(values: pd.Series) -> pd.Series:
                      name=values.name)
 
 
+def _one_array(ids: pd.Index) -> pa.Array:
+    """The ids' strings as one large_string array: their chunk itself, or the chunks joined (a copy)."""
+    parts = chunks(ids)
+    return parts[0] if len(parts) == 1 else pa.chunked_array(parts, type=pa.large_string()).combine_chunks()
+
+
 class Strings:
     """One Arrow string array's bytes, read as words in place."""
 
@@ -132,8 +138,7 @@ class HashIndex:
     def of(cls, ids: pd.Index) -> HashIndex | None:
         """None when the ids cannot be hashed or two of them hash alike (then they may repeat,
         which the caller checks exactly). Ids in several chunks are joined into one (a copy)."""
-        parts = chunks(ids)
-        array = parts[0] if len(parts) == 1 else pa.chunked_array(parts).combine_chunks()
+        array = _one_array(ids)
         strings = Strings(array)
         if not hashable([strings]):
             return None
@@ -152,6 +157,12 @@ class HashIndex:
             if not pc.all(pc.equal(taken, part.slice(first, _BLOCK))).as_py():
                 return False
         return True
+
+    def _all_equal(self, rows: np.ndarray, arrays: Sequence[pa.Array]) -> bool:
+        """``_equal`` over consecutive parts: ``rows`` names the answer id of each of their strings."""
+        starts = np.cumsum([0, *map(len, arrays)])
+        return all(self._equal(rows[start : start + len(array)], array)
+                   for start, array in zip(starts, arrays, strict=False))
 
     def _lookup(self, given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each hash, the row of these ids that may hold it and whether its hash is that
@@ -172,24 +183,19 @@ class HashIndex:
         if not hashable(parts):
             return None
         rows, hit = self._lookup(hashes(parts))
-        if not hit.all():
-            return None
-        starts = np.cumsum([0, *map(len, parts)])
-        if not all(self._equal(rows[start : start + len(array)], array)
-                   for start, array in zip(starts, arrays, strict=False)):
-            return None
-        return rows
+        return rows if hit.all() and self._all_equal(rows, arrays) else None
 
     def holds_any(self, ids: pd.Index) -> bool | None:
         """Whether any of ``ids`` is one of these ids (compared exactly); None when ``ids``
         cannot be hashed."""
-        parts = [Strings(array) for array in chunks(ids)]
+        arrays = chunks(ids)
+        parts = [Strings(array) for array in arrays]
         if not hashable(parts):
             return None
         rows, hit = self._lookup(hashes(parts))
         if not hit.any():
             return False
-        candidates = pa.chunked_array(chunks(ids), type=pa.large_string()).take(pa.array(np.flatnonzero(hit)))
+        candidates = pa.chunked_array(arrays, type=pa.large_string()).take(pa.array(np.flatnonzero(hit)))
         return bool(pc.any(pc.equal(self.ids.take(pa.array(rows[hit])), candidates)).as_py())
 
     def positions(self, ids: pd.Index) -> np.ndarray | None:
@@ -199,9 +205,7 @@ class HashIndex:
         parts = [Strings(array) for array in arrays]
         if sum(map(len, parts)) != len(self.ids) or not hashable(parts):
             return None
-        starts = np.cumsum([0, *map(len, parts)])
-        if all(self._equal(np.arange(start, start + len(array)), array)
-               for start, array in zip(starts, arrays, strict=False)):
+        if self._all_equal(np.arange(len(self.ids)), arrays):
             return np.arange(len(self.ids))  # in the answers' order, as most files are
         given = hashes(parts)
         order = np.argsort(given)
@@ -209,8 +213,7 @@ class HashIndex:
             return None
         truth_row = np.empty(len(order), dtype=np.intp)  # of each submission row
         truth_row[order] = self.order
-        if not all(self._equal(truth_row[start : start + len(array)], array)
-                   for start, array in zip(starts, arrays, strict=False)):
+        if not self._all_equal(truth_row, arrays):
             return None
         positions = np.empty(len(order), dtype=np.intp)
         positions[self.order] = order
@@ -221,8 +224,7 @@ def factorized(ids: pd.Index) -> tuple[np.ndarray, HashIndex] | None:
     """Each id's code (equal ids, equal codes: the first row holding it among the distinct
     ids) and the distinct ids by hash, or None when the ids cannot be hashed or two unequal
     ids hash alike (then the caller encodes them exactly)."""
-    parts = chunks(ids)
-    array = parts[0] if len(parts) == 1 else pa.chunked_array(parts, type=pa.large_string()).combine_chunks()
+    array = _one_array(ids)
     strings = Strings(array)
     if not hashable([strings]):
         return None
