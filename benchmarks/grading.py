@@ -58,6 +58,7 @@ try:
         from pytest_mlebench.catalog.registry import Competition
         competition = Competition.from_folder(Path(src) / cid)  # not through pytest's hooks
         competition.module("grade")
+        competition.grading_spec().metric.load()  # the service imports it when it loads the answers
         started = time.perf_counter()
         value = competition.grader(Path(answers)).score(submission)
     elif kind == "floor":

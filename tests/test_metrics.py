@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pytest_mlebench.grading.metrics import METRICS, VALUE_TYPES, Metric, get_metric
+from pytest_mlebench.grading.metrics import METRICS, SKLEARN, VALUE_TYPES, Metric, get_metric
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -139,6 +142,30 @@ def test_multiclass_log_loss_refuses_truth_that_is_not_one_hot(rows):
 def binary_cross_entropy(truth: np.ndarray, pred: np.ndarray) -> float:
     p, q = np.clip(pred, EPS, 1 - EPS), np.clip(1 - pred, EPS, 1 - EPS)
     return float(-np.mean(truth * np.log(p) + (1 - truth) * np.log(q)))
+
+
+@pytest.mark.parametrize("rows", [1, 7, 16, 33, 4099, 100_003])
+def test_binary_log_loss_and_rmsle_are_scikit_learns_to_the_bit(rows):
+    """Computed without scikit-learn, as its 1.9 computes them: the same float at every size
+    (numpy's pairwise sums and vector tails), with probabilities clipped at eps and 1 - eps."""
+    from sklearn.metrics import log_loss, root_mean_squared_log_error
+
+    rng = np.random.default_rng(rows)
+    truth, pred = (rng.random(rows) < 0.4).astype(float), rng.random(rows)
+    pred[: max(1, rows // 20)] = rng.choice([0.0, 1.0, 1e-17, 1 - 1e-17, 0.5], max(1, rows // 20))
+    assert compute("binary_log_loss", frame(t=truth), frame(t=pred)) == log_loss(truth, pred, labels=[0, 1])
+    values = rng.random(rows) * rng.choice([1, 10, 1000], rows)
+    guesses = values * rng.uniform(0.5, 1.5, rows)
+    guesses[: rows // 10] = 0
+    assert (compute("rmsle", frame(y=values), frame(y=guesses))
+            == root_mean_squared_log_error(values, guesses))
+
+
+def test_binary_log_loss_and_rmsle_refuse_what_scikit_learn_refuses():
+    with pytest.raises(ValueError, match="0 and 1"):
+        compute("binary_log_loss", frame(t=[0.5, 1.0]), frame(t=[0.5, 0.5]))
+    with pytest.raises(ValueError, match="-1"):
+        compute("rmsle", frame(y=[1.0, 2.0]), frame(y=[-1.0, 2.0]))
 
 
 def test_binary_log_loss_with_clipping():
@@ -419,6 +446,41 @@ def test_perfect_predictions_beat_poor_ones_in_the_metrics_direction(name):
     worse = compute(name, as_frame(truth), as_frame(poor))
     metric = get_metric(name)
     assert (best < worse) if metric.lower_is_better else (best > worse)
+
+
+#: Run in a fresh process: each metric of a group computes its case after ``Metric.load``;
+#: prints the heavy modules loaded by then and those its computation loaded on top.
+IMPORTS = r"""
+import json, sys
+import pandas as pd
+from pytest_mlebench.grading.metrics import get_metric
+heavy = lambda: {m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy")}
+seen = {}
+for name, (truth, _, poor) in json.loads(sys.argv[1]).items():
+    metric = get_metric(name)
+    metric.load()
+    loaded = heavy()
+    columns = [f"c{i}" for i in range(len(truth[0]))]
+    metric.fn(pd.DataFrame(truth, columns=columns), pd.DataFrame(poor, columns=columns))
+    seen[name] = [sorted(loaded), sorted(heavy() - loaded)]
+print(json.dumps(seen))
+"""
+
+
+def test_a_metric_s_heavy_imports_are_the_ones_it_names_and_come_at_its_load():
+    """A grading service's children find loaded all a metric needs (a grader calls
+    Metric.load), and a metric that names nothing needs neither scikit-learn nor scipy, so a
+    grade of it never holds their 84 MB. One process per group of the same modules."""
+    groups: dict[tuple[str, ...], dict] = {}
+    for name, case in CASES.items():
+        groups.setdefault(METRICS[name].modules, {})[name] = case
+    assert () in groups and SKLEARN in groups
+    for modules, cases in groups.items():
+        out = subprocess.run([sys.executable, "-c", IMPORTS, json.dumps(cases)], capture_output=True,
+                             text=True, check=True)
+        for name, (loaded, late) in json.loads(out.stdout).items():
+            assert late == [], f"{name} imported {late} after its load"
+            assert bool(loaded) == bool(modules), f"{name} names {modules} and loaded {loaded}"
 
 
 def test_get_metric_names_the_valid_metrics_on_a_typo():

@@ -40,6 +40,7 @@ class Grader(Judge):
         With ``sha256`` (the prepared file's), the bytes parsed are the bytes hashed, so
         answers changed on disk after the cache was checked are refused, never graded by.
         """
+        spec.metric.load()  # here, not at the first grade: a service's children inherit it
         data = answers_path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise AnswersChanged(f"{answers_path} differs from the answers prepared (sha256 {sha256})")

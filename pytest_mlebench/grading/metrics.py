@@ -12,14 +12,14 @@ grader refuses (see each function's docstring).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES
-from scipy import special, stats
-from sklearn import metrics as skm
 
 from . import jaccard
 from .levenshtein import item_distances, mean_distance
@@ -49,6 +49,18 @@ ColumnMetric = Callable[[pd.Series, pd.Series], float]
 #: The reason predictions (typed, indexed by id) cannot be scored, or None.
 Check = Callable[[pd.DataFrame], str | None]
 
+#: The heavy modules a metric's computation imports, named on its Metric: scikit-learn's
+#: metrics bring scipy's statistics with them (84 MB and 0.7 s of imports here), which a
+#: grade of accuracy or AUC never uses. A grader imports its metric's at load (``Metric.load``).
+SKLEARN = ("sklearn.metrics",)
+SCIPY_STATS = ("scipy.stats",)
+SCIPY_SPECIAL = ("scipy.special",)
+
+
+def _skm() -> ModuleType:
+    """scikit-learn's metrics, imported on first use (see SKLEARN)."""
+    return importlib.import_module("sklearn.metrics")
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -65,6 +77,13 @@ class Metric:
     value_type: str
     fn: FrameMetric
     check: Check | None = None
+    #: The heavy modules ``fn`` imports (SKLEARN, ...).
+    modules: tuple[str, ...] = ()
+
+    def load(self) -> None:
+        """Import what ``fn`` needs now: a grading service's forked children then find it loaded."""
+        for module in self.modules:
+            importlib.import_module(module)
 
     @property
     def numeric(self) -> bool:
@@ -110,7 +129,7 @@ def _roc_auc(truth: pd.Series, pred: pd.Series) -> float:
             f"({classes[0]!r}); it needs both 0 and 1"
         )
     if len(classes) > 2:  # scikit-learn's refusal of a multiclass truth, in its words
-        return float(skm.roc_auc_score(truth.to_numpy(), pred.to_numpy()))
+        return float(_skm().roc_auc_score(truth.to_numpy(), pred.to_numpy()))
     return binary_auc(truth.to_numpy() == classes.max(), pred.to_numpy(dtype=float))
 
 
@@ -165,10 +184,28 @@ def _whole_classes(y_pred: pd.DataFrame) -> str | None:
     return None
 
 
+#: scikit-learn's log loss clips float64 probabilities to [eps, 1 - eps].
+LOG_LOSS_EPS = float(np.finfo(np.float64).eps)
+
+
+def _log_loss_of_true_class(chosen: np.ndarray) -> float:
+    """scikit-learn's log loss (1.9) given each row's probability of its true class, to the bit:
+    it clips every probability to [eps, 1 - eps], takes numpy's log, sums each row's terms (all
+    0 but the true class's) and averages the rows. Here only the one term per row is made, so
+    grading a log loss needs neither scikit-learn's import (with scipy, 84 MB) nor its
+    row-by-class matrices."""
+    return float(np.mean(-np.log(np.clip(chosen, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS))))
+
+
 def _binary_log_loss(truth: pd.Series, pred: pd.Series) -> float:
-    """scikit-learn's log loss, as MLE-bench calls it: probabilities clipped to
-    [eps, 1 - eps] with eps the float64 machine epsilon (a confident miss costs 36.04)."""
-    return float(skm.log_loss(truth.to_numpy(), pred.to_numpy(dtype=float), labels=[0, 1]))
+    """scikit-learn's log_loss(truth, pred, labels=[0, 1]), as MLE-bench calls it: a row of
+    class 0 is scored by 1 - p, as scikit-learn's second column computes it (a confident miss
+    costs 36.04). A truth other than 0 or 1 is scikit-learn's error."""
+    labels = truth.to_numpy(dtype=float)
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError(f"binary log loss needs a truth of 0 and 1, column {truth.name!r} holds other values")
+    p = pred.to_numpy(dtype=float)
+    return _log_loss_of_true_class(np.where(labels == 1, p, 1 - p))
 
 
 def _one_hot_labels(y_true: pd.DataFrame) -> np.ndarray:
@@ -193,17 +230,16 @@ def _multiclass_log_loss(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     (rows off 1 are refused by ``_rows_sum_to_one``), eps = float64 machine epsilon.
 
     With one-hot truth each row's loss is its true class's clipped probability alone: every
-    other term of its sum is 0 exactly. So scikit-learn is handed that one probability per
-    row, as a binary problem whose every label is 1: the same clipping, logarithm and mean
-    over the same row losses in the same order, hence the same loss to the last bit, without
-    the million-by-120 indicator matrix and its temporaries (730 MB for dog-breed's 120
-    breeds on 200,000 rows)."""
+    other term of its sum is 0 exactly. So that one probability per row is scored: the same
+    clipping, logarithm and mean over the same row losses in the same order, hence the same
+    loss to the last bit, without the million-by-120 indicator matrix and its temporaries
+    (730 MB for dog-breed's 120 breeds on 200,000 rows)."""
     labels = _one_hot_labels(y_true)
     chosen = np.empty(len(labels))
     for j, column in enumerate(y_true.columns):
         hit = labels == j
         chosen[hit] = y_pred[column].to_numpy(dtype=float)[hit]
-    return float(skm.log_loss(np.ones(len(chosen)), chosen, labels=[0, 1]))
+    return _log_loss_of_true_class(chosen)
 
 
 def _share_equal(truth: np.ndarray, pred: np.ndarray) -> float:
@@ -235,15 +271,21 @@ def _text_accuracy(truth: pd.Series, pred: pd.Series) -> float:
 
 
 def _rmse(truth: pd.Series, pred: pd.Series) -> float:
-    return float(skm.root_mean_squared_error(truth.to_numpy(), pred.to_numpy()))
+    return float(_skm().root_mean_squared_error(truth.to_numpy(), pred.to_numpy()))
 
 
 def _mae(truth: pd.Series, pred: pd.Series) -> float:
-    return float(skm.mean_absolute_error(truth.to_numpy(), pred.to_numpy()))
+    return float(_skm().mean_absolute_error(truth.to_numpy(), pred.to_numpy()))
 
 
 def _rmsle(truth: pd.Series, pred: pd.Series) -> float:
-    return float(skm.root_mean_squared_log_error(truth.to_numpy(), pred.to_numpy()))
+    """scikit-learn's root_mean_squared_log_error (1.9) of one column, to the bit, without its
+    import: the root of the mean, over the rows of an n-by-1 column as it shapes them, of the
+    squared difference of log1p's; values at or below -1 are its error."""
+    t, p = truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)
+    if (t <= -1).any() or (p <= -1).any():
+        raise ValueError("RMSLE is undefined for values at or below -1")
+    return float(np.sqrt(((np.log1p(t) - np.log1p(p))[:, None] ** 2).mean(axis=0))[0])
 
 
 def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:
@@ -253,12 +295,14 @@ def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:
     sorted labels that occur in truth or predictions, not between the labels' values:
     with grades 0-4 in the truth, a predicted 6 sits one place above 4 and costs as a 5.
     """
-    return float(skm.cohen_kappa_score(pred.to_numpy(dtype=float), truth.to_numpy(dtype=float),
+    return float(_skm().cohen_kappa_score(pred.to_numpy(dtype=float), truth.to_numpy(dtype=float),
                                        weights="quadratic"))
 
 
 def _spearman(truth: pd.Series, pred: pd.Series) -> float:
     """scipy's spearmanr (ties take their average rank), as MLE-bench calls it."""
+    from scipy import stats
+
     return float(stats.spearmanr(truth.to_numpy(), pred.to_numpy()).statistic)
 
 
@@ -297,6 +341,8 @@ def _kendall_tau_of_orders(truth: pd.Series, pred: pd.Series) -> float:
     return 1 - 4 * swaps / worst
 def _pearson(truth: pd.Series, pred: pd.Series) -> float:
     """scipy's pearsonr of (truth, predictions), as MLE-bench calls it."""
+    from scipy import stats
+
     return float(stats.pearsonr(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float))[0])
 
 
@@ -333,7 +379,7 @@ def _mean_angular_error(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
 def _matthews(truth: pd.Series, pred: pd.Series) -> float:
     """scikit-learn's matthews_corrcoef, as MLE-bench calls it: 0 where it is undefined (a
     constant prediction or truth), which is what a sample of all zeros scores."""
-    return float(skm.matthews_corrcoef(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)))
+    return float(_skm().matthews_corrcoef(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)))
 
 
 def _zero_or_one(y_pred: pd.DataFrame) -> str | None:
@@ -396,7 +442,7 @@ def _lwlrap(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     labelled = weights > 0
     if not labelled.any():
         raise ValueError("lwlrap is undefined: no row of the truth has a label")
-    return float(skm.label_ranking_average_precision_score(
+    return float(_skm().label_ranking_average_precision_score(
         truth[labelled], scores[labelled], sample_weight=weights[labelled]))
 
 
@@ -443,6 +489,8 @@ def _kl_divergence(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> float:
     MLE-bench's HMS grader calls it: predictions clipped to [1e-15, 1 - 1e-15], a class the truth
     gives 0 counts 0 (scipy's rel_entr), each row's terms summed, the rows averaged (Kaggle's
     micro average). Lower is better, 0 is perfect."""
+    from scipy import special
+
     truth = y_true.to_numpy(dtype=float)
     pred = np.clip(y_pred[y_true.columns].to_numpy(dtype=float), KL_EPS, 1 - KL_EPS)
     return float(special.rel_entr(truth, pred).sum(axis=1).mean())
@@ -454,7 +502,7 @@ def _macro_f1(truth: pd.Series, pred: pd.Series) -> float:
     """scikit-learn's f1_score(average="macro"), as MLE-bench calls it on class numbers: the
     classes are those of the truth and the predictions together, so a predicted class no image
     has adds an F1 of 0 to the average; an undefined F1 (a class never predicted) counts 0."""
-    return float(skm.f1_score(truth.to_numpy(dtype=float).astype(np.int64),
+    return float(_skm().f1_score(truth.to_numpy(dtype=float).astype(np.int64),
                               pred.to_numpy(dtype=float).astype(np.int64), average="macro", zero_division=0))
 
 
@@ -483,7 +531,7 @@ def _first_labels_are_classes(y_pred: pd.DataFrame) -> str | None:
 def _top1_error(truth: pd.Series, pred: pd.Series) -> float:
     """The share of rows whose first predicted class is not the true one: 1 - accuracy."""
     true_classes = [int(value) for value in truth]
-    return float(1 - skm.accuracy_score(true_classes, [_first_label(value) for value in pred]))
+    return float(1 - _skm().accuracy_score(true_classes, [_first_label(value) for value in pred]))
 
 # -- alaska2-image-steganalysis: ROC AUC with TPR bands weighted ------------------------------------
 
@@ -500,7 +548,7 @@ def _alaska_weighted_auc(truth: pd.Series, pred: pd.Series) -> float:
     classes = truth.unique()
     if len(classes) < 2:
         raise ValueError(f"weighted AUC is undefined: the truth holds a single class ({classes[0]!r})")
-    fpr, tpr, _ = skm.roc_curve(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float), pos_label=1)
+    fpr, tpr, _ = _skm().roc_curve(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float), pos_label=1)
     for cut in ALASKA_TPR_CUTS:
         if cut not in tpr:
             i = int(np.searchsorted(tpr, cut, side="right"))  # the first TPR above the cut
@@ -510,7 +558,7 @@ def _alaska_weighted_auc(truth: pd.Series, pred: pd.Series) -> float:
     for low, high, weight in zip(ALASKA_TPR_CUTS[:-1], ALASKA_TPR_CUTS[1:], ALASKA_WEIGHTS, strict=True):
         inside = (low <= tpr) & (tpr <= high)
         xs, ys = np.append(fpr[inside], 1.0), np.append(tpr[inside], high) - low
-        total += weight * skm.auc(xs, ys)
+        total += weight * _skm().auc(xs, ys)
     widths = np.diff(ALASKA_TPR_CUTS)
     return float(total / np.dot(widths, ALASKA_WEIGHTS))
 
@@ -528,32 +576,34 @@ METRICS: dict[str, Metric] = {
         Metric("accuracy", False, "label", _mean_over_columns(_accuracy)),
         Metric("class_accuracy", False, "integer", _mean_over_columns(_class_accuracy), _whole_classes),
         Metric("text_accuracy", False, "text", _mean_over_columns(_text_accuracy)),
-        Metric("rmse", True, "number", _one_column("rmse", _rmse)),
-        Metric("mae", True, "number", _one_column("mae", _mae)),
+        Metric("rmse", True, "number", _one_column("rmse", _rmse), modules=SKLEARN),
+        Metric("mae", True, "number", _one_column("mae", _mae), modules=SKLEARN),
         Metric("rmsle", True, "nonnegative", _one_column("rmsle", _rmsle)),
         Metric("mean_columnwise_rmsle", True, "nonnegative", _mean_over_columns(_rmsle)),
         Metric("quadratic_weighted_kappa", False, "integer",
-               _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa), _whole_classes),
-        Metric("mean_columnwise_spearman", False, "number", _mean_over_columns(_spearman), _columns_vary),
+               _one_column("quadratic_weighted_kappa", _quadratic_weighted_kappa), _whole_classes,
+               SKLEARN),
+        Metric("mean_columnwise_spearman", False, "number", _mean_over_columns(_spearman), _columns_vary,
+               SCIPY_STATS),
         Metric("kendall_tau_of_orders", False, "text",
                _one_column("kendall_tau_of_orders", _kendall_tau_of_orders)),
         Metric("mean_levenshtein", True, "text", _one_column("mean_levenshtein", mean_distance)),
-        Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant),
+        Metric("pearson", False, "number", _one_column("pearson", _pearson), _not_constant, SCIPY_STATS),
         Metric("word_jaccard", False, "text", _one_column("word_jaccard", jaccard.mean_word_jaccard)),
         Metric("mean_angular_error", True, "number", _mean_angular_error),
         Metric("matthews_corrcoef", False, "integer", _one_column("matthews_corrcoef", _matthews),
-               _zero_or_one),
-        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse)),
+               _zero_or_one, SKLEARN),
+        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse), modules=SKLEARN),
         Metric("sequence_edit_rate", True, "text", _one_column("sequence_edit_rate", _sequence_edit_rate),
                _whole_number_sequences),
-        Metric("lwlrap", False, "number", _lwlrap),
+        Metric("lwlrap", False, "number", _lwlrap, modules=SKLEARN),
         Metric("laplace_log_likelihood", False, "number", _laplace_log_likelihood),
-        Metric("kl_divergence", True, "distribution", _kl_divergence, _rows_round_to_one),
-        Metric("macro_f1", False, "integer", _one_column("macro_f1", _macro_f1), _whole_classes),
+        Metric("kl_divergence", True, "distribution", _kl_divergence, _rows_round_to_one, SCIPY_SPECIAL),
+        Metric("macro_f1", False, "integer", _one_column("macro_f1", _macro_f1), _whole_classes, SKLEARN),
         Metric("top1_error", True, "text", _one_column("top1_error", _top1_error),
-               _first_labels_are_classes),
+               _first_labels_are_classes, SKLEARN),
         Metric("alaska_weighted_auc", False, "number",
-               _one_column("alaska_weighted_auc", _alaska_weighted_auc)),
+               _one_column("alaska_weighted_auc", _alaska_weighted_auc), modules=SKLEARN),
     )
 }
 

@@ -57,9 +57,10 @@ if TYPE_CHECKING:
 #: from numpy): a grade of a million rows peaks 10-70 MB lower.
 ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 
-#: What the service imports before it serves: what grading any competition needs.
-PRELOAD = ("numpy", "pandas", "pyarrow.csv", "pyarrow.compute", "scipy.special", "scipy.stats",
-           "sklearn.metrics", "pytest_mlebench.catalog.registry", "pytest_mlebench.grading.grader")
+#: What the service imports before it serves: what grading any competition needs. What only
+#: some metrics need (scikit-learn, scipy) comes with the first grader that needs it (Grader.load).
+PRELOAD = ("numpy", "pandas", "pyarrow.csv", "pyarrow.compute", "pytest_mlebench.catalog.registry",
+           "pytest_mlebench.grading.grader")
 KEY_BYTES = 32
 _MAC_BYTES = hashlib.sha256().digest_size
 _LENGTH_BYTES = 4

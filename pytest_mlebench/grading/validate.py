@@ -286,12 +286,19 @@ def parse_cells(data: bytes, name: str, max_columns: int | None = None,
     return frame
 
 
-def _ids(frame: pd.DataFrame, column: str) -> pd.Index:
+def _ids(frame: pd.DataFrame, column: str, integers: bool = False) -> tuple[pd.Index, np.ndarray | None]:
     """Ids as stripped strings, arrow-backed (pandas' str dtype), so they are stripped and
-    hashed in C++ rather than as millions of Python objects. Ids that begin and end with a
-    printable ASCII character are kept as they are: stripping would copy them all."""
+    hashed in C++ rather than as millions of Python objects; with ``integers``, also the ids as
+    int64 where each is an integer written plainly (``_integers``), else None.
+
+    Plain integers have no edge to strip, and other ids that begin and end with a printable
+    ASCII character are kept as they are: stripping would copy them all. (An integer id with
+    a space beside it is stripped and then matched as text.)"""
     ids = frame[column].astype(str)
-    return pd.Index(ids if plainly_edged(ids) else ids.str.strip(), name=column)
+    numbers = _integers(ids) if integers else None
+    if numbers is None and not plainly_edged(ids):
+        ids = ids.str.strip()
+    return pd.Index(ids, name=column), numbers
 
 
 #: The least and the greatest magnitude of an integer of d digits, at index d (0 and 20:
@@ -353,17 +360,17 @@ def _integer_codes(truth: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np
     return truth - low, given - low, span
 
 
-def _codes(truth: Truth, ids: pd.Index) -> tuple[np.ndarray, np.ndarray, int]:
+def _codes(truth: Truth, ids: pd.Index, numbers: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, int]:
     """Integer codes of the answers' ids and the submission's, equal for equal ids, and how
     many codes there may be.
 
     Every later check is integer array arithmetic on the codes. Integer ids (a dense range,
     as Kaggle's are) are their own codes; other ids are factorized: the exact path, for the
     files ``HashIndex`` could not match (whose problems are then named) and ids it cannot
-    hash. Ids in the answers' order are factorized once.
+    hash. Ids in the answers' order are factorized once. ``numbers`` are the ids as integers
+    (``_ids``), or None.
     """
-    numbers = _integers(ids) if truth.numbers is not None else None
-    if numbers is not None and (codes := _integer_codes(truth.numbers, numbers)) is not None:
+    if truth.numbers is not None and numbers is not None and (codes := _integer_codes(truth.numbers, numbers)) is not None:
         return codes
     if len(ids) == len(truth.ids) and (ids == truth.ids).all():
         codes, uniques = pd.factorize(truth.ids, use_na_sentinel=False)
@@ -405,7 +412,9 @@ def _occurrence_numbers(codes: np.ndarray) -> np.ndarray:
 
 def _qualified(ids: pd.Index, nth: np.ndarray) -> pd.Index:
     """Each id qualified by its occurrence (``nth``: "text", "text #2", ...), so repeated ids
-    pair in order."""
+    pair in order. Ids that all occur once are their own (a copy would double them)."""
+    if not nth.any():
+        return ids
     text = pa.chunked_array(chunks(ids), type=pa.large_string())
     numbered = pc.binary_join_element_wise(text, pa.array(nth + 1).cast(pa.large_string()),
                                            pa.scalar(" #", pa.large_string()))
@@ -522,12 +531,13 @@ def _positions(
     return positions
 
 
-def _matched(truth: Truth, ids: pd.Index) -> np.ndarray:
-    """Where each test id sits in the submission: by hash where the answers' ids allow it,
-    else (or where that fails) by the exact path that names what is wrong."""
+def _matched(truth: Truth, ids: pd.Index, numbers: np.ndarray | None) -> np.ndarray:
+    """Where each test id sits in the submission (``numbers``: the ids as integers, or None):
+    by hash where the answers' ids allow it, else (or where that fails) by the exact path that
+    names what is wrong."""
     if truth.hashed is not None and (positions := truth.hashed.positions(ids)) is not None:
         return positions
-    truth_codes, codes, distinct = _codes(truth, ids)
+    truth_codes, codes, distinct = _codes(truth, ids, numbers)
     return _positions(ids, codes, truth.ids, truth_codes, distinct)
 
 
@@ -570,7 +580,8 @@ def _typed(
         reject((text == "").to_numpy(), "empty labels")
         return text.array
     if pd.api.types.is_numeric_dtype(column):
-        array = aligned().astype("float64").to_numpy()
+        array = column.to_numpy(dtype="float64")
+        array = array if rows is None else array[rows]
     else:
         array = _floats(column.astype(str).str.strip())
         if array is None:
@@ -634,13 +645,13 @@ class Truth:
         absent = [c for c in spec.columns if c not in answers.columns]
         if absent:
             raise ValueError(f"the answers lack columns {absent}")
-        given = _ids(answers, spec.id_column)
+        given, numbers = _ids(answers, spec.id_column, integers=not spec.repeated_ids)
         if spec.repeated_ids:  # placed by counts (Repeats), or matched exactly
-            repeats, numbers, hashed = Repeats.of(given), None, None
+            repeats, hashed = Repeats.of(given), None
             ids = _qualified(given, repeats.occurrences)
             unique = repeats.unique_when_qualified(ids)
         else:
-            repeats, ids, numbers = None, given, _integers(given)
+            repeats, ids = None, given
             hashed = HashIndex.of(ids) if numbers is None else None
             unique = hashed is not None or not (ids.has_duplicates if numbers is None else _repeated(numbers))
         if not unique:
@@ -666,7 +677,8 @@ def check_submission(
     truth = truth or Truth.of(answers, spec)
     # A submission without an id column (refused below) contributes no ids.
     has_ids = spec.id_column in submission.columns
-    ids = _ids(submission, spec.id_column) if has_ids else truth.ids[:0]
+    ids, numbers = (_ids(submission, spec.id_column, integers=truth.numbers is not None) if has_ids
+                    else (truth.ids[:0], None))
     # Repeated ids that pair as they should are placed by their counts alone (nearly always);
     # the others are qualified by occurrence and matched as text, which names the problems.
     positions = truth.repeats.positions(ids) if truth.repeats is not None else None
@@ -674,7 +686,7 @@ def check_submission(
         ids = _repeats_checked(truth.given_ids, ids)
     _check_columns(submission, spec)
     if positions is None:
-        positions = _matched(truth, ids)
+        positions = _matched(truth, ids, numbers)
 
     y_pred = _targets(submission, positions, truth.ids, spec)
     if spec.metric.check is not None and (reason := spec.metric.check(y_pred)) is not None:
