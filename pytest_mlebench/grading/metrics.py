@@ -203,7 +203,7 @@ def _binary_log_loss(truth: pd.Series, pred: pd.Series) -> float:
     costs 36.04). A truth other than 0 or 1 is scikit-learn's error."""
     labels = truth.to_numpy(dtype=float)
     if not np.isin(labels, (0, 1)).all():
-        raise ValueError(f"binary log loss needs a truth of 0 and 1, column {truth.name!r} holds other values")
+        raise ValueError(f"binary log loss needs a truth of 0 and 1; column {truth.name!r} holds others")
     p = pred.to_numpy(dtype=float)
     return _log_loss_of_true_class(np.where(labels == 1, p, 1 - p))
 

@@ -370,8 +370,9 @@ def _codes(truth: Truth, ids: pd.Index, numbers: np.ndarray | None) -> tuple[np.
     hash. Ids in the answers' order are factorized once. ``numbers`` are the ids as integers
     (``_ids``), or None.
     """
-    if truth.numbers is not None and numbers is not None and (codes := _integer_codes(truth.numbers, numbers)) is not None:
-        return codes
+    if truth.numbers is not None and numbers is not None:
+        if (codes := _integer_codes(truth.numbers, numbers)) is not None:
+            return codes
     if len(ids) == len(truth.ids) and (ids == truth.ids).all():
         codes, uniques = pd.factorize(truth.ids, use_na_sentinel=False)
         return codes, codes, len(uniques)
