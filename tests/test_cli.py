@@ -14,7 +14,7 @@ import pytest
 from competition_checks import synthetic
 
 from pytest_mlebench import cli as cli_module
-from pytest_mlebench.catalog.registry import Registry, RegistryError
+from pytest_mlebench.catalog.registry import Competition, Registry, RegistryError
 
 TAXI = "new-york-city-taxi-fare-prediction"
 
@@ -105,6 +105,18 @@ def test_grading_an_unimplemented_competition_says_so(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="not-written-yet is not implemented yet"):
         cli_module._competition(registry, "not-written-yet", None)
     assert all(row["implemented"] for row in json.loads(cli("list", "--json").stdout))
+
+
+@pytest.mark.parametrize("where", ["grading", "variant"])
+def test_an_unknown_pairing_names_the_valid_ones(tmp_path: Path, where: str) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    grading = "grading:\n  metric: rmse\n  id_column: id\n  target_columns: [y]\n"
+    odd = "  pairing: by-row\n" if where == "grading" else (
+        "variants:\n  v:\n    description: d\n    grading:\n      pairing: by-row\n")
+    (folder / "competition.yaml").write_text("title: Odd\n" + grading + odd)
+    with pytest.raises(RegistryError, match="pairing 'by-row' is not one of id, position"):
+        Competition.from_folder(folder)
 
 
 def test_the_listing_names_what_a_grade_py_computes() -> None:

@@ -551,6 +551,21 @@ def test_a_layout_gives_each_file_row_its_answer_row(tmp_path):
     assert y_pred["y"].to_numpy()[layout.file_order].tolist() == [3.0, 1.0, 4.0, 2.0]
 
 
+def test_pairing_by_position_scores_row_i_against_answer_i_and_still_checks_the_ids(tmp_path):
+    """MLE-bench's nomad2018 pairing: the file's rows meet the answers' in order, the values
+    keep the file's order, yet every id must be a test id, once, and a bad value is named by
+    the id on its own row."""
+    answers = pd.DataFrame({"id": ["a", "b", "c", "d"], "y": [1.0, 2.0, 3.0, 4.0]})
+    spec = GradingSpec("id", ("y",), get_metric("rmse"), pair_by_position=True)
+    y_true, y_pred = check_submission(read_csv(write(tmp_path, "id,y\nc,3\na,1\nd,4\nb,2\n")), answers, spec)
+    assert y_pred["y"].tolist() == [3.0, 1.0, 4.0, 2.0]
+    assert y_pred.index.equals(y_true.index)
+    assert y_pred.attrs["layout"].rows.tolist() == [1, 3, 0, 2]
+    assert "1 ids are not test ids ('e')" in reason(tmp_path, "id,y\nc,3\na,1\ne,4\nb,2\n", answers, spec)
+    assert "duplicated ids" in reason(tmp_path, "id,y\nc,3\na,1\na,4\nb,2\n", answers, spec)
+    assert "id 'd' = 'inf'" in reason(tmp_path, "id,y\nc,3\na,1\nd,inf\nb,2\n", answers, spec)
+
+
 @pytest.mark.parametrize("ids", [[5, 6, 7, 6], [1, 10**12, 7, 10**12]], ids=["dense", "sparse"])
 def test_answers_that_repeat_an_integer_id_are_refused_whatever_their_range(ids):
     answers = pd.DataFrame({"id": [str(i) for i in ids], "y": [1.0, 2.0, 3.0, 4.0]})

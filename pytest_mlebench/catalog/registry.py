@@ -128,6 +128,16 @@ class Agent:
         return agent
 
 
+#: How a competition pairs submission rows with answer rows (``grading: pairing:``).
+PAIRINGS = ("id", "position")
+
+
+def _pairing(competition_id: str, value: object) -> str | None:
+    if value is not None and value not in PAIRINGS:
+        raise RegistryError(f"{competition_id}: pairing {value!r} is not one of {', '.join(PAIRINGS)}")
+    return None if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Variant:
     """A recorded departure from MLE-bench's semantics, chosen only by name
@@ -138,8 +148,9 @@ class Variant:
     description: str
     #: The MLE-bench issue it corrects, e.g. "openai/mle-bench#30".
     fixes: str = ""
-    #: Grading keys it replaces (target_columns).
+    #: Grading keys it replaces (target_columns, pairing).
     target_columns: tuple[str, ...] | None = None
+    pairing: str | None = None
 
     @classmethod
     def from_yaml(cls, competition_id: str, name: str, data: Any) -> Variant:
@@ -150,7 +161,8 @@ class Variant:
         variant = cls(name=name, description=str(data.pop("description")),
                       fixes=str(data.pop("fixes", "")),
                       target_columns=(tuple(str(c) for c in grading.pop("target_columns"))
-                                      if "target_columns" in grading else None))
+                                      if "target_columns" in grading else None),
+                      pairing=_pairing(competition_id, grading.pop("pairing", None)))
         if data or grading:
             raise RegistryError(f"{competition_id}: variant {name!r} has unknown keys "
                                 f"{sorted([*data, *grading])}")
@@ -185,6 +197,8 @@ class Competition:
     #: Submission columns accepted but not graded, and whether ids may repeat (GradingSpec).
     extra_columns: tuple[str, ...] = ()
     repeated_ids: bool = False
+    #: How submission rows meet answer rows: "id", or "position" (GradingSpec.pair_by_position).
+    pairing: str = "id"
     #: The longest line a submission may have, where Kaggle's format needs more than the default
     #: (a whole slide's run-length encoding); None: validate.MAX_LINE_BYTES.
     max_line_bytes: int | None = None
@@ -198,7 +212,8 @@ class Competition:
             raise unknown_name_error(f"variant of {self.id}", name, self.variants)
         chosen = self.variants[name]
         return replace(self, variant=name, data_version=f"{self.data_version}-{name}",
-                       target_columns=chosen.target_columns or self.target_columns)
+                       target_columns=chosen.target_columns or self.target_columns,
+                       pairing=chosen.pairing or self.pairing)
 
     @classmethod
     def from_folder(cls, path: Path) -> Competition:
@@ -220,6 +235,7 @@ class Competition:
                 target_columns=tuple(str(c) for c in grading["target_columns"]),
                 extra_columns=tuple(str(c) for c in grading.get("extra_columns", ())),
                 repeated_ids=bool(grading.get("repeated_ids", False)),
+                pairing=_pairing(path.name, grading.get("pairing", "id")) or "id",
                 max_line_bytes=(int(grading["max_line_bytes"]) if "max_line_bytes" in grading else None),
                 source=str(data.pop("source", "kaggle")),
                 awards_medals=bool(data.pop("awards_medals", True)),
@@ -281,7 +297,8 @@ class Competition:
 
         return GradingSpec(self.id_column, self.target_columns, get_metric(self.metric),
                            self.extra_columns, self.repeated_ids,
-                           *(() if self.max_line_bytes is None else (self.max_line_bytes,)))
+                           *(() if self.max_line_bytes is None else (self.max_line_bytes,)),
+                           pair_by_position=self.pairing == "position")
 
     def grader(self, answers_path: Path, answers_sha256: str | None = None) -> Grader:
         """The competition's grader over these answers (refused unless their sha256 is

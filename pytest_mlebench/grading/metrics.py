@@ -285,7 +285,10 @@ def _rmsle(truth: pd.Series, pred: pd.Series) -> float:
     t, p = truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)
     if (t <= -1).any() or (p <= -1).any():
         raise ValueError("RMSLE is undefined for values at or below -1")
-    return float(np.sqrt(((np.log1p(t) - np.log1p(p))[:, None] ** 2).mean(axis=0))[0])
+    squares = np.log1p(t)  # then worked in place: a million rows' temporaries are 8 MB each
+    squares -= np.log1p(p)
+    np.square(squares, out=squares)
+    return float(np.sqrt(squares[:, None].mean(axis=0))[0])
 
 
 def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:

@@ -10,7 +10,7 @@ send a file down the exact path (validate.py), never pair two different ids.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,14 @@ def chunks(values: pd.Index | pd.Series) -> list[pa.Array]:
     array = pa.array(values.array)
     return [chunk.cast(pa.large_string())
             for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array])]
+
+
+def blocks(values: pd.Index | pd.Series) -> Iterator[pa.Array]:
+    """The strings' chunks cut into slices of at most _BLOCK (views): a pass over a block at a
+    time keeps its temporaries small, in the CPU's cache and out of the peak."""
+    for chunk in chunks(values):
+        for first in range(0, len(chunk), _BLOCK):
+            yield chunk.slice(first, _BLOCK)
 
 
 def joined(values: pd.Series) -> pd.Series:
