@@ -551,6 +551,35 @@ def test_a_layout_gives_each_file_row_its_answer_row(tmp_path):
     assert y_pred["y"].to_numpy()[layout.file_order].tolist() == [3.0, 1.0, 4.0, 2.0]
 
 
+@pytest.mark.parametrize("text", [
+    "id,y\n3,3\n1,1\n4,4\n2,2\n",  # valid, shuffled
+    "id,y\n3,3\n1,1\n3,4\n2,2\n",  # a repeated id
+    "id,y\n3,3\n1,1\n5,4\n2,2\n",  # an id past the test range
+    "id,y\n3,3\n1,1\n0,4\n2,2\n",  # an id before it
+    "id,y\n3,3\n1,1\n2,2\n",  # a row short
+    "id,y\n3,3\n1,1\n04,4\n2,2\n",  # an id not written as a plain integer
+], ids=["valid", "repeated", "past", "before", "short", "zero-padded"])
+def test_answers_listing_their_integer_range_in_order_match_as_shuffled_answers_do(tmp_path, text):
+    """Answers whose ids run 1, 2, 3, ... have their rows as codes (no table of them); the
+    verdict, the reason and the placement are those of the same answers in another order."""
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    in_order = pd.DataFrame({"id": ["1", "2", "3", "4"], "y": [1.0, 2.0, 3.0, 4.0]})
+    shuffled = in_order.iloc[[2, 0, 3, 1]].reset_index(drop=True)
+    outcomes = []
+    for answers in (in_order, shuffled):
+        truth = Truth.of(answers, spec)
+        # The in-order answers' codes are their rows: no array of them is made.
+        assert (validate._integer_codes(truth, truth.numbers)[0] is None) == truth.in_order
+        try:
+            _, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec, truth)
+            file_row_of = dict(zip(answers["id"], y_pred.attrs["layout"].rows.tolist(), strict=True))
+            outcomes.append((truth.in_order, file_row_of, y_pred["y"].sort_index().tolist()))
+        except InvalidSubmission as exc:
+            outcomes.append((truth.in_order, str(exc)))
+    assert outcomes[0][0] and not outcomes[1][0]
+    assert outcomes[0][1:] == outcomes[1][1:]
+
+
 def test_pairing_by_position_scores_row_i_against_answer_i_and_still_checks_the_ids(tmp_path):
     """MLE-bench's nomad2018 pairing: the file's rows meet the answers' in order, the values
     keep the file's order, yet every id must be a test id, once, and a bad value is named by

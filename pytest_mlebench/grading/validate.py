@@ -304,10 +304,10 @@ def _ids(frame: pd.DataFrame, column: str, integers: bool = False) -> tuple[pd.I
     return pd.Index(ids, name=column), numbers
 
 
-#: The least and the greatest magnitude of an integer of d digits, at index d (0 and 20:
-#: none, as no int64 has them): a text of d digits reads as one of these unless it is not plain.
-_LEAST = np.array([1, 0, *(10**d for d in range(1, 19)), 1], dtype=np.uint64)
-_GREATEST = np.array([0, *(10**d - 1 for d in range(1, 20)), 0], dtype=np.uint64)
+#: The least magnitude of an integer of d digits, at index d (20 and more: beyond any int64).
+#: A text of d digits that reads as an integer below it is not plain: a leading zero or a plus
+#: sign took a character (no text reads as more digits than it has characters).
+_LEAST = np.array([1, 0, *(10**d for d in range(1, 19)), 2**64 - 1], dtype=np.uint64)
 
 
 def _integers(ids: pd.Index) -> np.ndarray | None:
@@ -329,8 +329,9 @@ def _integers(ids: pd.Index) -> np.ndarray | None:
         # Python's writing of n has as many characters as n has digits, plus its minus sign
         # (a text pyarrow reads as an integer is ASCII: one byte a character).
         magnitude = np.abs(parsed).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
-        digits = np.clip(Strings(block).lengths - (parsed < 0), 0, 20)
-        if not ((_LEAST[digits] <= magnitude) & (magnitude <= _GREATEST[digits])).all():
+        digits = Strings(block).lengths - (parsed < 0)
+        np.minimum(digits, len(_LEAST) - 1, out=digits)
+        if not (_LEAST[digits] <= magnitude).all():
             return None
         numbers[first : first + len(block)] = parsed
         first += len(block)
@@ -340,8 +341,11 @@ def _integers(ids: pd.Index) -> np.ndarray | None:
 def _dense_span(*parts: np.ndarray) -> tuple[int, int] | None:
     """The smallest of these integers and how many values lie from it to the largest, when
     that range is dense enough for a table of its size (Kaggle's numeric ids are ranges)."""
-    low = min(int(part.min(initial=0)) for part in parts)
-    span = max(int(part.max(initial=0)) for part in parts) - low + 1
+    parts = tuple(part for part in parts if len(part))
+    if not parts:
+        return 0, 0
+    low = min(int(part.min()) for part in parts)
+    span = max(int(part.max()) for part in parts) - low + 1
     return None if span > 4 * sum(map(len, parts)) + 1024 else (low, span)
 
 
@@ -355,18 +359,23 @@ def _repeated(numbers: np.ndarray) -> bool:
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
-def _integer_codes(truth: np.ndarray, given: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
+def _integer_codes(truth: Truth, given: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, int] | None:
     """Integer ids' codes as their offset from the smallest, where their range is dense: no
-    hashing at all."""
-    if (dense := _dense_span(truth, given)) is None:
+    hashing at all. The answers' codes are None where they are the answers' rows: the answers
+    list their range in order (as Kaggle's test files mostly do) and the ids given lie in it."""
+    if (dense := _dense_span(truth.numbers, given)) is None:
         return None
     low, span = dense
-    return truth - low, given - low, span
+    if truth.in_order and span == len(truth.numbers):
+        return None, given - low, span
+    return truth.numbers - low, given - low, span
 
 
-def _codes(truth: Truth, ids: pd.Index, numbers: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, int]:
-    """Integer codes of the answers' ids and the submission's, equal for equal ids, and how
-    many codes there may be.
+def _codes(
+    truth: Truth, ids: pd.Index, numbers: np.ndarray | None
+) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """Integer codes of the answers' ids (None: their rows, see ``_integer_codes``) and the
+    submission's, equal for equal ids, and how many codes there may be.
 
     Every later check is integer array arithmetic on the codes. Integer ids (a dense range,
     as Kaggle's are) are their own codes; other ids are factorized: the exact path, for the
@@ -375,7 +384,7 @@ def _codes(truth: Truth, ids: pd.Index, numbers: np.ndarray | None) -> tuple[np.
     (``_ids``), or None.
     """
     if truth.numbers is not None and numbers is not None:
-        if (codes := _integer_codes(truth.numbers, numbers)) is not None:
+        if (codes := _integer_codes(truth, numbers)) is not None:
             return codes
     if len(ids) == len(truth.ids) and (ids == truth.ids).all():
         codes, uniques = pd.factorize(truth.ids, use_na_sentinel=False)
@@ -507,11 +516,13 @@ def _check_columns(submission: pd.DataFrame, spec: GradingSpec) -> None:
 
 
 def _positions(
-    ids: pd.Index, codes: np.ndarray, truth_ids: pd.Index, truth_codes: np.ndarray, distinct: int
+    ids: pd.Index, codes: np.ndarray, truth_ids: pd.Index, truth_codes: np.ndarray | None, distinct: int
 ) -> np.ndarray:
     """Where each test id sits in the submission, or InvalidSubmission saying how the ids
-    fail to match."""
-    if _repeats(codes, distinct):
+    fail to match (``truth_codes`` None: the answer rows' codes are their rows)."""
+    row = np.full(distinct, -1, dtype=np.intp)
+    row[codes] = np.arange(len(codes))
+    if np.count_nonzero(row >= 0) < len(codes):  # fewer codes written than rows: one repeats
         repeated = ids[pd.Index(codes).duplicated()].unique()
         raise InvalidSubmission(
             f"duplicated ids: {len(repeated)} ids appear more than once ({_few(repeated)})"
@@ -520,13 +531,11 @@ def _positions(
         raise InvalidSubmission(
             f"wrong row count: expected {len(truth_ids)} rows (one per test id), got {len(ids)}"
         )
-    row = np.full(distinct, -1, dtype=np.intp)
-    row[codes] = np.arange(len(codes))
-    positions = row[truth_codes]
+    positions = row if truth_codes is None else row[truth_codes]
     missing = truth_ids[positions < 0]
     if len(missing):  # as many rows as test ids, none repeated: then some are unknown too
         known = np.zeros(distinct, dtype=bool)
-        known[truth_codes] = True
+        known[slice(None) if truth_codes is None else truth_codes] = True
         unknown = ids[~known[codes]]
         raise InvalidSubmission(
             f"ids do not match the test set: {len(missing)} test ids are missing "
@@ -649,6 +658,8 @@ class Truth:
     y_true: pd.DataFrame
     #: The given ids counted, where ids may repeat; else None.
     repeats: Repeats | None = None
+    #: Whether ``numbers`` run in steps of 1 (the answers list their range in order).
+    in_order: bool = False
 
     @classmethod
     def of(cls, answers: pd.DataFrame, spec: GradingSpec) -> Truth:
@@ -657,6 +668,8 @@ class Truth:
         if absent:
             raise ValueError(f"the answers lack columns {absent}")
         given, numbers = _ids(answers, spec.id_column, integers=not spec.repeated_ids)
+        # Integer ids in steps of 1 are unique, and each one's code is its row (_integer_codes).
+        in_order = numbers is not None and len(numbers) > 0 and bool((np.diff(numbers) == 1).all())
         if spec.repeated_ids:  # placed by counts (Repeats), or matched exactly
             repeats, hashed = Repeats.of(given), None
             ids = _qualified(given, repeats.occurrences)
@@ -664,14 +677,15 @@ class Truth:
         else:
             repeats, ids = None, given
             hashed = HashIndex.of(ids) if numbers is None else None
-            unique = hashed is not None or not (ids.has_duplicates if numbers is None else _repeated(numbers))
+            unique = in_order or hashed is not None or not (
+                ids.has_duplicates if numbers is None else _repeated(numbers))
         if not unique:
             raise ValueError(f"the answers repeat ids: {_few(ids[ids.duplicated()])}")
         try:
             y_true = _targets(answers, None, ids, spec)
         except InvalidSubmission as exc:
             raise ValueError(f"the answers do not fit metric {spec.metric.name!r}: {exc}") from None
-        return cls(ids, given, numbers, hashed, y_true, repeats)
+        return cls(ids, given, numbers, hashed, y_true, repeats, in_order)
 
 
 def check_submission(
