@@ -569,7 +569,7 @@ def test_answers_listing_their_integer_range_in_order_match_as_shuffled_answers_
     for answers in (in_order, shuffled):
         truth = Truth.of(answers, spec)
         # The in-order answers' codes are their rows: no array of them is made.
-        assert (validate._integer_codes(truth, truth.numbers)[0] is None) == truth.in_order
+        assert (validate._integer_codes(truth, truth.numbers.copy())[0] is None) == truth.in_order
         try:
             _, y_pred = check_submission(read_csv(write(tmp_path, text)), answers, spec, truth)
             file_row_of = dict(zip(answers["id"], y_pred.attrs["layout"].rows.tolist(), strict=True))

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
+from pytest_mlebench.grading.metrics import PANDAS_NA_TEXT_ARRAY
 
 SCORE_NAME = "map_at_12"
 K = 12
@@ -36,7 +36,6 @@ K = 12
 #: of two below 2**20 // 2.
 PANDAS_BLOCK_ROWS = 1 << 18
 NUMERIC_IDS = "numeric-article-ids"
-_NA_TEXTS = pa.array(sorted(PANDAS_NA_TEXTS), pa.large_string())
 
 
 def _typed_by_pandas(cells: np.ndarray) -> pd.Series:
@@ -64,8 +63,8 @@ def as_mlebench_reads(cells: pd.Series, file_rows: np.ndarray) -> pd.Series:
     # A word, spaces, a word: pandas reads no such cell as a number (the NA marker "#N/A N/A"
     # aside). Matched where the cells are, in C++; only the flags are put in file order.
     order = np.argsort(file_rows, kind="stable")
-    several = pc.and_(pc.match_substring_regex(text, r"\S +\S"),
-                      pc.invert(pc.is_in(text, value_set=_NA_TEXTS))).to_numpy(zero_copy_only=False)[order]
+    not_na = pc.invert(pc.is_in(text, value_set=PANDAS_NA_TEXT_ARRAY))
+    several = pc.and_(pc.match_substring_regex(text, r"\S +\S"), not_na).to_numpy(zero_copy_only=False)[order]
     starts = range(0, len(cells), PANDAS_BLOCK_ROWS)
     text_blocks = [several[start:start + PANDAS_BLOCK_ROWS].any() for start in starts]
     if all(text_blocks):

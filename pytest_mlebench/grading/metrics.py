@@ -19,10 +19,13 @@ from types import ModuleType
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas._libs.parsers import STR_NA_VALUES
 
 from . import jaccard
 from .levenshtein import item_distances, mean_distance
+from .string_ids import chunks
 
 #: What a metric's predictions may hold, in the words a user reads when they do not.
 VALUE_TYPES: dict[str, str] = {
@@ -43,6 +46,8 @@ ROW_SUM_RTOL = 1e-5
 #: The cells pandas' read_csv turns into NaN by default. MLE-bench reads submissions and
 #: answers that way, and its text graders then compare str(NaN): any two of these match.
 PANDAS_NA_TEXTS = frozenset(STR_NA_VALUES)
+#: The same, as Arrow strings, for pyarrow's ``is_in``.
+PANDAS_NA_TEXT_ARRAY = pa.array(sorted(PANDAS_NA_TEXTS), pa.large_string())
 
 FrameMetric = Callable[[pd.DataFrame, pd.DataFrame], float]
 ColumnMetric = Callable[[pd.Series, pd.Series], float]
@@ -249,8 +254,19 @@ def _share_equal(truth: np.ndarray, pred: np.ndarray) -> float:
     return int(np.count_nonzero(truth == pred)) / len(truth)
 
 
+def _texts(values: pd.Series) -> pa.ChunkedArray:
+    """The column's texts as Arrow strings (those pandas' str dtype holds, without a copy):
+    compared in C++, never as a million Python objects."""
+    return pa.chunked_array(chunks(values.astype(str)), type=pa.large_string())
+
+
+def _share_true(same: pa.ChunkedArray) -> float:
+    """``_share_equal`` where ``same`` says which pairs of texts are equal."""
+    return int(pc.sum(same).as_py() or 0) / len(same)
+
+
 def _accuracy(truth: pd.Series, pred: pd.Series) -> float:
-    return _share_equal(truth.astype(str).to_numpy(dtype=object), pred.astype(str).to_numpy(dtype=object))
+    return _share_true(pc.equal(_texts(truth), _texts(pred)))
 
 
 def _class_accuracy(truth: pd.Series, pred: pd.Series) -> float:
@@ -259,15 +275,14 @@ def _class_accuracy(truth: pd.Series, pred: pd.Series) -> float:
     return _share_equal(truth.to_numpy(dtype=float), pred.to_numpy(dtype=float))
 
 
-def _as_pandas_reads(text: pd.Series) -> np.ndarray:
-    """The text as MLE-bench compares it: pandas reads each of PANDAS_NA_TEXTS as NaN, and
-    ``astype(str)`` then writes "nan"; every other text stays as written."""
-    values = text.astype(str).to_numpy(dtype=object)
-    return np.where(np.isin(values, list(PANDAS_NA_TEXTS)), "nan", values)
-
-
 def _text_accuracy(truth: pd.Series, pred: pd.Series) -> float:
-    return _share_equal(_as_pandas_reads(truth), _as_pandas_reads(pred))
+    """The share of texts equal as MLE-bench compares them: pandas reads each of
+    PANDAS_NA_TEXTS as NaN, which ``astype(str)`` writes "nan" (itself one of them), and every
+    other text stays as written. So two texts match when both are such texts, or neither is
+    and they are equal; found without writing either column again."""
+    t, p = _texts(truth), _texts(pred)
+    t_na, p_na = (pc.is_in(x, value_set=PANDAS_NA_TEXT_ARRAY) for x in (t, p))
+    return _share_true(pc.if_else(pc.or_(t_na, p_na), pc.and_(t_na, p_na), pc.equal(t, p)))
 
 
 def _rmse(truth: pd.Series, pred: pd.Series) -> float:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 #: How many strings are read at once: a block's temporaries stay in the CPU's cache.
-_BLOCK = 1 << 16
+BLOCK = 1 << 16
 
 #: The masks that keep a word's lowest 0 ... 8 bytes.
 _LOW_BYTES = np.array([(1 << (8 * kept)) - 1 for kept in range(9)], dtype=np.uint64)
@@ -45,11 +45,11 @@ def chunks(values: pd.Index | pd.Series) -> list[pa.Array]:
 
 
 def blocks(values: pd.Index | pd.Series) -> Iterator[pa.Array]:
-    """The strings' chunks cut into slices of at most _BLOCK (views): a pass over a block at a
+    """The strings' chunks cut into slices of at most BLOCK (views): a pass over a block at a
     time keeps its temporaries small, in the CPU's cache and out of the peak."""
     for chunk in chunks(values):
-        for first in range(0, len(chunk), _BLOCK):
-            yield chunk.slice(first, _BLOCK)
+        for first in range(0, len(chunk), BLOCK):
+            yield chunk.slice(first, BLOCK)
 
 
 def joined(values: pd.Series) -> pd.Series:
@@ -109,8 +109,8 @@ class Strings:
         round takes only the strings of a block that reach that far, so a long string costs
         its own length, not a pass over the whole block."""
         hashes = _mixed(self.lengths.astype(np.uint64))
-        for first in range(0, len(self), _BLOCK):
-            live, at = np.arange(first, min(first + _BLOCK, len(self))), 0
+        for first in range(0, len(self), BLOCK):
+            live, at = np.arange(first, min(first + BLOCK, len(self))), 0
             while len(live := live[self.lengths[live] > at]):
                 hashes[live] = _mixed(hashes[live] ^ self.word(live, at))
                 at += 8
@@ -160,9 +160,9 @@ class HashIndex:
     def _equal(self, rows: np.ndarray, part: pa.Array) -> bool:
         """Whether answer id ``rows[i]`` is ``part[i]``, for every i: compared in C++, a slice
         at a time, so only a slice of the answers' ids is ever copied."""
-        for first in range(0, len(part), _BLOCK):
-            taken = self.ids.take(pa.array(rows[first : first + _BLOCK]))
-            if not pc.all(pc.equal(taken, part.slice(first, _BLOCK))).as_py():
+        for first in range(0, len(part), BLOCK):
+            taken = self.ids.take(pa.array(rows[first : first + BLOCK]))
+            if not pc.all(pc.equal(taken, part.slice(first, BLOCK))).as_py():
                 return False
         return True
 
