@@ -228,13 +228,14 @@ def test_string_ids_pair_each_prediction_with_its_id_by_hash(tmp_path, monkeypat
         check_submission(read_csv(write(tmp_path, swapped)), answers, spec, truth)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_repeated_ids_pair_by_occurrence_alike_by_counts_and_as_text(tmp_path, monkeypatch, seed):
+@pytest.mark.parametrize("seed, repeats", [(0, True), (1, True), (2, True), (3, False)])
+def test_repeated_ids_pair_by_occurrence_alike_by_counts_and_as_text(tmp_path, monkeypatch, seed, repeats):
     """Where ids may repeat, the k-th row of an id pairs with the k-th answer of that id:
-    placed by counts (the usual path) exactly as by the qualified texts (the exact path)."""
+    placed by counts (the usual path; by hash alone where the answers hold each id once)
+    exactly as by the qualified texts (the exact path)."""
     rng = np.random.default_rng(seed)
     words = [f"comment {i}" + " long" * int(rng.integers(0, 80)) for i in range(300)]
-    ids = [words[i] for i in rng.integers(0, len(words), 2000)]
+    ids = [words[i] for i in (rng.integers(0, len(words), 2000) if repeats else rng.permutation(len(words)))]
     answers = pd.DataFrame({"id": ids, "y": np.arange(len(ids), dtype=float)})
     spec = GradingSpec("id", ("y",), get_metric("rmse"), repeated_ids=True)
     by_id: dict[str, list[int]] = {}

@@ -231,7 +231,10 @@ class HashIndex:
 def factorized(ids: pd.Index) -> tuple[np.ndarray, HashIndex] | None:
     """Each id's code (equal ids, equal codes: the first row holding it among the distinct
     ids) and the distinct ids by hash, or None when the ids cannot be hashed or two unequal
-    ids hash alike (then the caller encodes them exactly)."""
+    ids hash alike (then the caller encodes them exactly). Ids that all hash apart (nearly
+    always) are each their own code, and their own distinct ids."""
+    if (index := HashIndex.of(ids)) is not None:
+        return np.arange(len(index.ids)), index
     array = _one_array(ids)
     strings = Strings(array)
     if not hashable([strings]):

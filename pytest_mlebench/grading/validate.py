@@ -472,6 +472,8 @@ class Repeats:
         """Where each answer row sits among ``ids``, when ``ids`` hold every id exactly as often
         as the answers do, found from the keys alone; None otherwise (or where the ids cannot
         be looked up by hash), for the exact path to say what is wrong."""
+        if self.distinct is not None and len(self.counts) == len(self.codes):  # each id once
+            return self.distinct.positions(ids)
         codes = self.distinct.rows_of(ids) if self.distinct is not None else None
         if codes is None or len(codes) != len(self.codes):
             return None
