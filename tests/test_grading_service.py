@@ -81,6 +81,25 @@ def wait_until(condition: object, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def test_the_preload_runs_at_the_lowest_priority_and_the_service_at_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, service: GradingService) -> None:
+    """The service's imports give way to the session's starting workers; its grading does not."""
+    (tmp_path / "priority_probe.py").write_text(
+        "import os, threading\nSEEN = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(svc, "PRELOAD", ("priority_probe",))
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    svc._preload()
+    assert sys.modules["priority_probe"].SEEN == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+    monkeypatch.setattr(svc, "PRELOAD", ("no_such_module_here",))
+    with pytest.raises(ModuleNotFoundError):
+        svc._preload()
+    # Serving: one thread, at the priority of the session that started it.
+    threads = psutil.Process(service.process.pid).threads()
+    assert [psutil.Process(t.id).nice() for t in threads] == [psutil.Process().nice()]
+
+
 def test_a_grade_in_the_service_equals_the_grade_in_this_process(
         service: GradingService, tmp_path: Path) -> None:
     comp = competition(tmp_path)
