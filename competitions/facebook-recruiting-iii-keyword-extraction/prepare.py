@@ -42,7 +42,7 @@ from pytest_mlebench.data.prepare.tabular import (
     split_sizes,
 )
 from pytest_mlebench.data.store import ANSWERS
-from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
+from pytest_mlebench.grading.metrics import PANDAS_NA_TEXT_ARRAY
 
 ARCHIVE, MEMBER = "Train.zip", "Train.csv"
 COLUMNS = ("Id", "Title", "Body", "Tags")
@@ -56,8 +56,6 @@ GATHER_BYTES = 16 << 20
 BUCKET_BYTES = 32 << 20
 WRITE_ROWS = 4096
 RANK = "__rank"
-
-_MISSING = pa.array(sorted(PANDAS_NA_TEXTS))
 
 
 @contextmanager
@@ -80,7 +78,8 @@ def _questions(archive: Path, block_size: int, columns: Sequence[str] = COLUMNS
 
 def _as_pandas_reads(batch: pa.RecordBatch) -> pa.RecordBatch:
     """The cells pandas reads as missing made empty, as MLE-bench's round trip writes them."""
-    columns = [pc.if_else(pc.is_in(column, value_set=_MISSING), "", column) for column in batch.columns]
+    columns = [pc.if_else(pc.is_in(column, value_set=PANDAS_NA_TEXT_ARRAY), "", column)
+               for column in batch.columns]
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from pytest_mlebench.data.prepare import tabular
 from pytest_mlebench.data.prepare.files import constant_submission, link_or_copy, write_csv, write_once
 from pytest_mlebench.data.store import ANSWERS
-from pytest_mlebench.grading.metrics import PANDAS_NA_TEXTS
+from pytest_mlebench.grading.metrics import PANDAS_NA_TEXT_ARRAY
 
 TEST = "test_private_expanded.csv"
 
@@ -31,7 +31,7 @@ TEST = "test_private_expanded.csv"
 def _as_mlebench_writes(comments: pa.ChunkedArray) -> pa.ChunkedArray:
     """MLE-bench writes test.csv from a frame pandas read with its default missing values: a
     comment that reads as missing ("NA", "null", "N/A", ...) is written empty."""
-    return pc.if_else(pc.is_in(comments, pa.array(sorted(PANDAS_NA_TEXTS))), "", comments)
+    return pc.if_else(pc.is_in(comments, value_set=PANDAS_NA_TEXT_ARRAY), "", comments)
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
