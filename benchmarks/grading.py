@@ -11,7 +11,7 @@ answers and the submission, check, score (imports are not counted; they are the 
 modules every grade). Implementations alternate within each pair; medians are reported
 with the largest child's peak RSS:
 - ours: ``Competition.grader(answers).score(submission)``, as the harness grades (in the
-  grading service's environment: service.ALLOCATION);
+  grading service's environment: service.allocation);
 - floor: pyarrow reads both files with types inferred, ids are aligned by one argsort each,
   the same checks as ours on row count, duplicated and unknown ids and non-finite values,
   then the metric in a few lines of numpy;
@@ -41,7 +41,7 @@ from pytest_mlebench.catalog.registry import Competition
 from pytest_mlebench.data.raw import RawSource
 from pytest_mlebench.data.store import DataStore
 from pytest_mlebench.data.synthetic import build_raw
-from pytest_mlebench.grading.service import ALLOCATION
+from pytest_mlebench.grading.service import allocation
 from pytest_mlebench.grading.validate import read_csv
 
 #: Run in a fresh process: prints {"seconds", "peak_mib", "score"} (or "error").
@@ -135,7 +135,7 @@ def make_files(cid: str, rows: int, folder: Path, rng: np.random.Generator) -> t
 
 def grade_once(python: str, kind: str, cid: str, answers: Path, submission: Path, src: str) -> dict:
     """One grade in a fresh process; ours in the environment the grading service has."""
-    env = {**os.environ, **ALLOCATION} if kind == "ours" else None
+    env = {**os.environ, **allocation(os.environ)} if kind == "ours" else None
     out = subprocess.run([python, "-c", CHILD, kind, cid, str(answers), str(submission), src],
                          capture_output=True, text=True, check=False, env=env)
     lines = out.stdout.strip().splitlines()

@@ -100,6 +100,39 @@ def test_the_preload_runs_at_the_lowest_priority_and_the_service_at_its_own(
     assert [psutil.Process(t.id).nice() for t in threads] == [psutil.Process().nice()]
 
 
+#: A process that takes 64 MiB from the C library's malloc, writes it, and prints how much of
+#: its memory the kernel backs with transparent huge pages (kB).
+HUGE_PAGE_PROBE = """
+import ctypes
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+block = libc.malloc(64 << 20)
+ctypes.memset(block, 1, 64 << 20)
+with open("/proc/self/smaps_rollup") as rollup:
+    print(next(int(line.split()[1]) for line in rollup if line.startswith("AnonHugePages:")))
+"""
+
+
+def test_the_service_allocates_from_huge_pages_and_keeps_the_user_s_own_tunables(
+        service: GradingService) -> None:
+    """A fresh grade of a million rows faults in its arrays a huge page at a time."""
+    assert svc.allocation({}) == {"ARROW_DEFAULT_MEMORY_POOL": "system",
+                                  "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
+    mine = {"GLIBC_TUNABLES": "glibc.malloc.arena_max=2"}
+    assert svc.allocation(mine)["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1"
+    off = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"}
+    assert svc.allocation(off)["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0"
+    environ = psutil.Process(service.process.pid).environ()
+    assert {k: environ.get(k) for k in svc.allocation(os.environ)} == svc.allocation(os.environ)
+
+    mode = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not mode.exists() or "[never]" in mode.read_text():
+        pytest.skip("this kernel gives no transparent huge pages")
+    env = {**os.environ, **svc.allocation({k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"})}
+    probe = subprocess.run([sys.executable, "-c", HUGE_PAGE_PROBE], env=env, capture_output=True,
+                           text=True, check=True)
+    assert int(probe.stdout) >= 32 << 10
+
 def test_a_grade_in_the_service_equals_the_grade_in_this_process(
         service: GradingService, tmp_path: Path) -> None:
     comp = competition(tmp_path)

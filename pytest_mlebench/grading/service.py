@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -53,10 +53,24 @@ if TYPE_CHECKING:
     from ..leaderboards.format import Leaderboard
     from .grader import Grader
 
-#: The service's environment: pyarrow allocates from the C library's heap, as numpy does, so
-#: memory one of them frees the other reuses (pyarrow's own allocator keeps what it frees
-#: from numpy): a grade of a million rows peaks 10-70 MB lower.
-ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+#: glibc's malloc asks the kernel for transparent huge pages where it offers them on request
+#: (Linux's default "madvise" mode): a grade's arrays of millions of values then fault in 2 MiB
+#: at a time rather than 4 KiB, which took a quarter of a fresh 1M-row grade's time here.
+HUGE_PAGES = "glibc.malloc.hugetlb=1"
+
+
+def allocation(environ: Mapping[str, str]) -> dict[str, str]:
+    """The service's allocation settings, over ``environ``.
+
+    pyarrow allocates from the C library's heap, as numpy does, so memory one of them frees
+    the other reuses (pyarrow's own allocator keeps what it frees from numpy): a grade of a
+    million rows peaks 10-70 MB lower. A user's own glibc tunables are kept, and win where
+    they set huge pages themselves.
+    """
+    tunables = environ.get("GLIBC_TUNABLES", "")
+    if "glibc.malloc.hugetlb=" not in tunables:
+        tunables = ":".join(filter(None, (tunables, HUGE_PAGES)))
+    return {"ARROW_DEFAULT_MEMORY_POOL": "system", "GLIBC_TUNABLES": tunables}
 
 #: What the service imports before it serves: what grading any competition needs. What only
 #: some metrics need (scikit-learn, scipy) comes with the first grader that needs it (Grader.load).
@@ -202,7 +216,7 @@ class GradingService:
             listener.bind(str(path))
             listener.listen(128)
             # Third parties' grade.py files import what their conftest.py could.
-            env = {**os.environ, **ALLOCATION,
+            env = {**os.environ, **allocation(os.environ),
                    "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "pytest_mlebench.grading.service", str(listener.fileno()),
