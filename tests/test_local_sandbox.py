@@ -38,6 +38,9 @@ try:
 except OSError:
     print("closed")' "$SNOOP_PORT")"
 say agent_dir "$(touch "$AGENT_DIR/planted" 2>/dev/null && echo writable || echo read-only)"
+say data_files "$(ls "$DATA_DIR" | tr '\n' ' ')"
+say data_write "$({ touch "$DATA_DIR/planted" || rm -f "$DATA_DIR/sample_submission.csv" || \
+    mv "$DATA_DIR" "$HOME/moved"; } 2>/dev/null && echo writable || echo read-only)"
 say shadow "$(head -c 1 /etc/shadow 2>/dev/null | wc -c)"
 say tmp "$(ls /tmp | tr '\n' ' ')"
 cp "$DATA_DIR/sample_submission.csv" "$SUBMISSION_DIR/submission.csv"
@@ -110,6 +113,11 @@ def test_a_snooping_agent_finds_nothing_of_the_host(bench: pytest.Pytester, list
     assert seen["data_dir"] == "hidden" and seen["answers"] == "0", seen
     assert (data_dir / "tiny-auc").is_dir(), "the cache it could not see does exist"
     assert seen["network"] == "closed" and seen["agent_dir"] == "read-only", seen
+    # The public data is the cache's own folder, read-only: nothing the agent does reaches it.
+    (public,) = (data_dir / "tiny-auc").glob("*/public")
+    assert seen["data_write"] == "read-only", seen
+    assert seen["data_files"].split() == sorted(p.name for p in public.iterdir()), seen
+    assert "sample_submission.csv" in seen["data_files"].split(), seen
     # /tmp holds its own workspace, and the Python running pytest where that lives under /tmp
     # (a CI venv): no other run's workspace, no prepared data.
     workspaces = [name for name in seen["tmp"].split() if name not in python_under_tmp()]

@@ -4,6 +4,8 @@ The workspace mirrors the container layout of shared/DESIGN.md (home/data
 read-only, home/submission, home/logs, home/code, home/instructions.txt,
 home/validate_submission.sh). The environment is scrubbed to what the contract
 names. The private answers are never linked or copied into the workspace.
+home/data is the prepared public folder bound read-only in the sandbox, and a
+read-only copy of it without one.
 Where bubblewrap works, the agent runs in its sandbox (runners/sandbox.py): it sees
 its workspace and the system, read-only but for its workspace, in pid and network
 namespaces of its own. Without it (``--mlebench-local-sandbox none``, or bubblewrap
@@ -122,9 +124,11 @@ class LocalRunner:
         for sub in (SUBMISSION_SUBDIR, LOGS_SUBDIR, CODE_SUBDIR):
             (home / sub).mkdir(parents=True)
         (workspace / "tmp").mkdir()
-        # A copy, never a hard link: a write through a link would change the shared cache.
-        shutil.copytree(spec.public_dir, home / "data", copy_function=shutil.copyfile)
-        make_read_only(home / "data")
+        if self.isolation == "bwrap":  # the cache's own folder, bound read-only over an empty one
+            (home / "data").mkdir()
+        else:  # a copy, never a hard link: a write through a link would change the shared cache
+            shutil.copytree(spec.public_dir, home / "data", copy_function=shutil.copyfile)
+            make_read_only(home / "data")
         shutil.copytree(spec.agent.path, agent_dir)
         (home / "instructions.txt").write_text(spec.instructions)
         script = home / "validate_submission.sh"
@@ -181,7 +185,8 @@ class LocalRunner:
     def _sandboxed(self, argv: list[str], workspace: Path, spec: RunSpec) -> list[str]:
         """``argv`` inside bubblewrap, behind the relays' entrypoint when it has no network."""
         agent_dir = workspace / "agent"
-        read_only = [(agent_dir, str(agent_dir))]
+        # Copying a data set of thousands of images took seconds a run; the mount costs nothing.
+        read_only = [(agent_dir, str(agent_dir)), (spec.public_dir, str(workspace / "home" / "data"))]
         if self.relayed(spec):
             relay = workspace / "relay"
             relay.mkdir()

@@ -5,8 +5,9 @@ process (pytest's environ and memory among them), every prepared data set on the
 machine, other sessions' answers included, and the host's network. Under bubblewrap
 it sees only what a run needs:
 
-* its workspace (home/, its temp folder) read-write, its agent folder and the copied
-  public data read-only (they are in the workspace, made read-only before the start);
+* its workspace (home/, its temp folder) read-write, its agent folder (a copy in the
+  workspace) read-only, and the prepared public data bound read-only at home/data (the
+  cache's folder itself, where nothing is written through a read-only mount);
 * the system read-only: /usr and its merged-/usr links, /etc without the files an
   unprivileged user could not read (shadow, keys), and the Python that runs pytest
   (its venv and base prefix only, not the folders around them);
