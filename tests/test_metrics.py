@@ -145,10 +145,15 @@ def binary_cross_entropy(truth: np.ndarray, pred: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize("rows", [1, 7, 16, 33, 4099, 100_003])
-def test_binary_log_loss_and_rmsle_are_scikit_learns_to_the_bit(rows):
+def test_binary_log_loss_and_the_regression_errors_are_scikit_learns_to_the_bit(rows):
     """Computed without scikit-learn, as its 1.9 computes them: the same float at every size
     (numpy's pairwise sums and vector tails), with probabilities clipped at eps and 1 - eps."""
-    from sklearn.metrics import log_loss, root_mean_squared_log_error
+    from sklearn.metrics import (
+        log_loss,
+        mean_absolute_error,
+        root_mean_squared_error,
+        root_mean_squared_log_error,
+    )
 
     rng = np.random.default_rng(rows)
     truth, pred = (rng.random(rows) < 0.4).astype(float), rng.random(rows)
@@ -159,6 +164,11 @@ def test_binary_log_loss_and_rmsle_are_scikit_learns_to_the_bit(rows):
     guesses[: rows // 10] = 0
     assert (compute("rmsle", frame(y=values), frame(y=guesses))
             == root_mean_squared_log_error(values, guesses))
+    signed = values - rng.choice([0, 500], rows)
+    assert compute("rmse", frame(y=signed), frame(y=guesses)) == root_mean_squared_error(signed, guesses)
+    assert compute("mae", frame(y=signed), frame(y=guesses)) == mean_absolute_error(signed, guesses)
+    assert (compute("mean_columnwise_rmse", frame(a=signed, b=values), frame(a=guesses, b=signed))
+            == np.mean([root_mean_squared_error(signed, guesses), root_mean_squared_error(values, signed)]))
 
 
 def test_binary_log_loss_and_rmsle_refuse_what_scikit_learn_refuses():

@@ -288,25 +288,40 @@ def _text_accuracy(truth: pd.Series, pred: pd.Series) -> float:
     return _share_true(pc.if_else(pc.or_(t_na, p_na), pc.and_(t_na, p_na), pc.equal(t, p)))
 
 
+# scikit-learn's regression errors (1.9) of one column, to the bit, without its import: each is
+# the mean, over the rows of an n-by-1 column as it shapes one, of a float64 array worked out
+# in place (a million rows' temporaries are 8 MB each).
+
+def _column_mean(values: np.ndarray) -> float:
+    """The mean as scikit-learn takes it of one column: numpy's sum over an n-by-1 array."""
+    return float(values[:, None].mean(axis=0)[0])
+
+
+def _root_mean_square(differences: np.ndarray) -> float:
+    np.square(differences, out=differences)
+    return float(np.sqrt(_column_mean(differences)))
+
+
 def _rmse(truth: pd.Series, pred: pd.Series) -> float:
-    return float(_skm().root_mean_squared_error(truth.to_numpy(), pred.to_numpy()))
+    """root_mean_squared_error: the root of the mean of (truth - pred) squared."""
+    return _root_mean_square(truth.to_numpy(dtype=float) - pred.to_numpy(dtype=float))
 
 
 def _mae(truth: pd.Series, pred: pd.Series) -> float:
-    return float(_skm().mean_absolute_error(truth.to_numpy(), pred.to_numpy()))
+    """mean_absolute_error: the mean of |pred - truth|."""
+    errors = pred.to_numpy(dtype=float) - truth.to_numpy(dtype=float)
+    return _column_mean(np.abs(errors, out=errors))
 
 
 def _rmsle(truth: pd.Series, pred: pd.Series) -> float:
-    """scikit-learn's root_mean_squared_log_error (1.9) of one column, to the bit, without its
-    import: the root of the mean, over the rows of an n-by-1 column as it shapes them, of the
-    squared difference of log1p's; values at or below -1 are its error."""
+    """root_mean_squared_log_error: the root of the mean of the squared difference of log1p's;
+    values at or below -1 are its error."""
     t, p = truth.to_numpy(dtype=float), pred.to_numpy(dtype=float)
     if (t <= -1).any() or (p <= -1).any():
         raise ValueError("RMSLE is undefined for values at or below -1")
-    squares = np.log1p(t)  # then worked in place: a million rows' temporaries are 8 MB each
-    squares -= np.log1p(p)
-    np.square(squares, out=squares)
-    return float(np.sqrt(squares[:, None].mean(axis=0))[0])
+    differences = np.log1p(t)
+    differences -= np.log1p(p)
+    return _root_mean_square(differences)
 
 
 def _quadratic_weighted_kappa(truth: pd.Series, pred: pd.Series) -> float:
@@ -597,8 +612,8 @@ METRICS: dict[str, Metric] = {
         Metric("accuracy", False, "label", _mean_over_columns(_accuracy)),
         Metric("class_accuracy", False, "integer", _mean_over_columns(_class_accuracy), _whole_classes),
         Metric("text_accuracy", False, "text", _mean_over_columns(_text_accuracy)),
-        Metric("rmse", True, "number", _one_column("rmse", _rmse), modules=SKLEARN),
-        Metric("mae", True, "number", _one_column("mae", _mae), modules=SKLEARN),
+        Metric("rmse", True, "number", _one_column("rmse", _rmse)),
+        Metric("mae", True, "number", _one_column("mae", _mae)),
         Metric("rmsle", True, "nonnegative", _one_column("rmsle", _rmsle)),
         Metric("mean_columnwise_rmsle", True, "nonnegative", _mean_over_columns(_rmsle)),
         Metric("quadratic_weighted_kappa", False, "integer",
@@ -614,7 +629,7 @@ METRICS: dict[str, Metric] = {
         Metric("mean_angular_error", True, "number", _mean_angular_error),
         Metric("matthews_corrcoef", False, "integer", _one_column("matthews_corrcoef", _matthews),
                _zero_or_one, SKLEARN),
-        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse), modules=SKLEARN),
+        Metric("mean_columnwise_rmse", True, "number", _mean_over_columns(_rmse)),
         Metric("sequence_edit_rate", True, "text", _one_column("sequence_edit_rate", _sequence_edit_rate),
                _whole_number_sequences),
         Metric("lwlrap", False, "number", _lwlrap, modules=SKLEARN),
