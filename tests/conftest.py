@@ -10,11 +10,13 @@ import secrets
 import textwrap
 from pathlib import Path
 
+# numpy and the plugin are imported once here, before pytester's in-process runs snapshot
+# sys.modules: numpy cannot be imported a second time in one process, and the plugin
+# imports it only when a competition is prepared or graded.
+import numpy  # noqa: F401
 import pytest
 from docker_helpers import base_image, require_docker
 
-# Imported once here, before pytester's in-process runs snapshot sys.modules: numpy
-# and the Kaggle SDK cannot be imported a second time in one process.
 import pytest_mlebench.session  # noqa: F401
 
 TINY_PREPARE = '''
@@ -75,6 +77,8 @@ AGENTS = {
                  'cp "$DATA_DIR/sample_submission.csv" "$SUBMISSION_DIR/submission.csv"\n'
                  'bash "$HOME/validate_submission.sh" > "$LOGS_DIR/second.txt"',
     "snoop": 'env > "$LOGS_DIR/env.txt"\nls -laR "$HOME" > "$LOGS_DIR/tree.txt"\n'
+             '{ echo x >> "$DATA_DIR/train.csv"; } 2>/dev/null && echo written > "$LOGS_DIR/write.txt" '
+             '|| echo refused > "$LOGS_DIR/write.txt"\n'
              'cp "$DATA_DIR/sample_submission.csv" "$SUBMISSION_DIR/submission.csv"',
 }
 

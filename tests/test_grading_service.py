@@ -300,7 +300,7 @@ def pytest_sessionfinish(session):
     harness = session.config.stash[fixtures.HARNESS_KEY]
     worker = getattr(session.config, "workerinput", {}).get("workerid", "controller")
     owned = harness._grading_service
-    seen = {"heavy": [m for m in ("pandas", "pyarrow", "sklearn", "scipy") if m in sys.modules],
+    seen = {"heavy": [m for m in ("pandas", "pyarrow", "sklearn", "scipy", "rich") if m in sys.modules],
             "service": [owned.process.pid, str(owned.folder)] if owned else None}
     (HERE / f"seen-{worker}.json").write_text(json.dumps(seen))
 '''
@@ -315,6 +315,6 @@ def test_xdist_workers_grade_in_the_controller_s_service_and_load_no_pandas(benc
     seen = {p.stem.removeprefix("seen-"): json.loads(p.read_text()) for p in bench.path.glob("seen-*.json")}
     assert sorted(seen) == ["controller", "gw0", "gw1"]
     for worker in ("gw0", "gw1"):
-        assert seen[worker] == {"heavy": [], "service": None}, "a worker reads and grades nothing itself"
+        assert seen[worker] == {"heavy": [], "service": None}, "a worker reads, grades, draws nothing"
     pid, folder = seen["controller"]["service"]
     assert not psutil.pid_exists(pid) and not Path(folder).exists(), "the service ended with the session"

@@ -260,10 +260,13 @@ def test_prepared_data_is_reused_and_repaired_when_changed(bench: pytest.Pyteste
     assert answers.read_text() == original, "a changed cache is prepared afresh"
 
 
-def test_local_workspace_layout_and_answers_out_of_reach(bench: pytest.Pytester) -> None:
-    result = bench.runpytest("--agent=snoop", "--competitions=tiny-auc", "--mlebench-report=r.json")
+@pytest.mark.parametrize("sandbox", ["auto", "none"])
+def test_local_workspace_layout_and_answers_out_of_reach(bench: pytest.Pytester, sandbox: str) -> None:
+    result = bench.runpytest("--agent=snoop", "--competitions=tiny-auc", "--mlebench-report=r.json",
+                             f"--mlebench-local-sandbox={sandbox}")
     result.assert_outcomes(passed=1)
-    logs = Path(records(bench.path / "r.json")[0]["run_dir"]) / "logs"
+    (record,) = records(bench.path / "r.json")
+    logs = Path(record["run_dir"]) / "logs"
     env = dict(line.split("=", 1) for line in (logs / "env.txt").read_text().splitlines() if "=" in line)
     for name in ("COMPETITION_ID", "TIME_LIMIT_SECS", "SUBMISSION_DIR", "LOGS_DIR", "CODE_DIR",
                  "VALIDATION_URL", "DATA_DIR"):
@@ -274,8 +277,11 @@ def test_local_workspace_layout_and_answers_out_of_reach(bench: pytest.Pytester)
     for name in ("instructions.txt", "validate_submission.sh", "sample_submission.csv", "description.md"):
         assert name in tree
     assert "answers.csv" not in tree and "leaderboard.csv" not in tree
-    assert "-r--r--r--" in next(line for line in tree.splitlines() if "train.csv" in line)
-    assert next(line for line in tree.splitlines() if line.endswith(" data")).startswith("dr-xr-xr-x")
+    if record["isolation"] == "bwrap":  # the cache's folder, mounted read-only: not even root writes it
+        assert (logs / "write.txt").read_text().strip() == "refused"
+    else:  # a copy of its own, made read-only (which root, running the tests here, may override)
+        assert "-r--r--r--" in next(line for line in tree.splitlines() if "train.csv" in line)
+        assert next(line for line in tree.splitlines() if line.endswith(" data")).startswith("dr-xr-xr-x")
 
 
 def test_validation_endpoint_answers_without_a_score(bench: pytest.Pytester) -> None:

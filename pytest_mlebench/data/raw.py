@@ -27,21 +27,12 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.progress import Progress as RichProgress
-
 from ..fsutil import remove_tree
 from .kaggle import ArchiveError, ByteReport, KaggleError, archive_members, download_competition
 
 if TYPE_CHECKING:
     import pytest
+    from rich.console import Console
 
     from ..catalog.registry import Competition
 
@@ -80,6 +71,16 @@ def rich_progress(pause: Callable[[], AbstractContextManager[object]] | None = N
     """
     @contextmanager
     def task(description: str) -> Iterator[ByteReport]:
+        from rich.console import Console  # rich on first use: an xdist worker shows no bars
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
         with (pause or nullcontext)():
             out = console or Console(file=sys.stderr)
             if out.is_terminal:

@@ -14,14 +14,13 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..grading.record import Level, attempt_id
 from .aggregate import Aggregate, Rate, aggregate
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 EXIT_OK, EXIT_REGRESSED, EXIT_USAGE, EXIT_NOT_COMPARABLE = 0, 1, 2, 3
 
@@ -298,6 +297,9 @@ def _scored(record: Mapping[str, Any] | None) -> str:
 
 
 def table(comparison: Comparison, title: str) -> Table:
+    from rich import box  # rich on first use: the gates a worker imports draw no table
+    from rich.table import Table
+
     grid = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     seeded = any(row.seed for row in comparison.rows)
     grid.add_column("competition", no_wrap=True)
@@ -323,6 +325,8 @@ def _describe(report: Mapping[str, Any]) -> str:
 
 def print_comparison(comparison: Comparison, before: Mapping[str, Any], after: Mapping[str, Any],
                      tolerance: float, out: TextIO) -> None:
+    from rich.console import Console
+
     # Off a terminal (CI logs, files) nothing constrains the width: never truncate a name there.
     console = Console(file=out, width=None if out.isatty() else 240, highlight=False, markup=False,
                       soft_wrap=True)

@@ -27,11 +27,6 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
-from rich.console import Console
-from rich.control import Control, ControlType
-from rich.filesize import decimal
-from rich.markup import escape
-from rich.text import Text
 
 from ..data.kaggle import ByteReport
 from ..fsutil import read_tail
@@ -45,6 +40,9 @@ ERASE_BELOW = "\x1b[J"
 @contextmanager
 def show_status(message: str) -> Iterator[None]:
     """A spinner with ``message`` on a terminal, one line elsewhere (a CI log), on stderr."""
+    from rich.console import Console  # rich on first use (an xdist worker draws nothing)
+    from rich.markup import escape
+
     console = Console(file=sys.stderr)
     if console.is_terminal:
         with console.status(escape(f"[mlebench] {message}")):
@@ -73,6 +71,8 @@ def clock(seconds: float) -> str:
 
 def last_line(log: Path) -> str:
     """The last line of a log that holds text, as plain text (colours and control characters dropped)."""
+    from rich.text import Text
+
     for line in reversed(read_tail(log, 2000).replace("\r", "\n").split("\n")):
         plain = "".join(c if c.isprintable() else " " for c in Text.from_ansi(line).plain).strip()
         if plain:
@@ -146,6 +146,9 @@ class _UnderCursor:
             self._drawn = False
 
     def _draw(self) -> None:
+        from rich.control import Control, ControlType
+        from rich.text import Text
+
         size = os.get_terminal_size(self._terminal.fileno())  # fd 1 may be pytest's capture file now
         column = Text.from_ansi(self._unfinished.rsplit("\r", 1)[-1]).cell_len
         if not self._lines or (column and column % size.columns == 0):
@@ -232,6 +235,8 @@ class LiveProgress:
         flight = self._flights.get(self._current or "")
 
         def report(done: int, total: int | None) -> None:
+            from rich.filesize import decimal
+
             if flight is not None:
                 share = f"{done * 100 // total}% of {decimal(total)}" if total else decimal(done)
                 flight.detail = f"{description} {share}"

@@ -6,14 +6,13 @@ import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from ..fsutil import write_atomically
 from ..grading.record import attempt_id, medal_name
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _pct(rate: Mapping[str, Any]) -> str:
@@ -46,6 +45,9 @@ def _test_result(rec: Mapping[str, Any], outcomes: Mapping[str, str]) -> str:
 
 def medal_table(report: Mapping[str, Any], outcomes: Mapping[str, str]) -> Table:
     """Per competition and seed, then the totals."""
+    from rich import box  # rich on first use: a session's workers render no table
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
                   title=f"{report.get('agent')} on the {report.get('runner')} runner, "
                         f"run group {report.get('run_group')}")
@@ -132,6 +134,8 @@ def _split_lines(splits: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[
 
 def render(report: Mapping[str, Any], outcomes: Mapping[str, str], width: int) -> str:
     """The table and totals as terminal text (colours when the terminal has them)."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, highlight=False)
     console.print(medal_table(report, outcomes))
