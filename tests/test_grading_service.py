@@ -133,6 +133,7 @@ def test_the_service_allocates_from_huge_pages_and_keeps_the_user_s_own_tunables
                            text=True, check=True)
     assert int(probe.stdout) >= 32 << 10
 
+
 def test_a_grade_in_the_service_equals_the_grade_in_this_process(
         service: GradingService, tmp_path: Path) -> None:
     comp = competition(tmp_path)
