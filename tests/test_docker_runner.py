@@ -14,6 +14,8 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
+import sys
 import tarfile
 import textwrap
 import threading
@@ -607,6 +609,15 @@ def test_preflight_names_a_missing_base_without_pulling(make_runner: MakeRunner,
     assert make_runner().problems(probe) == []
     problems = make_runner(base_image="mlebench-no-such-image:never").problems(probe)
     assert len(problems) == 1 and "build-offline-base" in problems[0]
+
+
+def test_choosing_the_runner_draws_nothing_and_imports_no_rich() -> None:
+    """An xdist worker of a docker session and ``--co`` make and ping the runner; rich (20 ms of
+    start-up) comes only when an image is built or pulled."""
+    probe = ("import sys; from pytest_mlebench.runners.docker.runner import DockerRunner; "
+             "DockerRunner(); print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 @pytest.mark.docker

@@ -31,17 +31,18 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import platformdirs
 from docker.client import DockerClient
 from docker.errors import APIError, DockerException, ImageNotFound
 from docker.utils import parse_repository_tag
 from filelock import FileLock
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ...catalog.registry import Agent
+
+if TYPE_CHECKING:  # rich is imported where something is drawn: a session that builds nothing never loads it
+    from rich.console import Console
 
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
 BASE_REPO = "mlebench-base"
@@ -210,6 +211,8 @@ def _safe_repo(name: str) -> str:
 
 def plain_console(console: Console | None = None) -> Console:
     """Progress goes to stderr as plain text: build logs hold brackets and colons rich would eat."""
+    from rich.console import Console
+
     return console or Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
@@ -245,6 +248,8 @@ def first_line(exc: BaseException) -> str:
 def build(client: DockerClient, tag: str, context: Context, dockerfile: str,
           buildargs: Mapping[str, str], console: Console | None = None, nocache: bool = False) -> str:
     """Build with the low-level API, the log streamed into a progress display; the image id."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = plain_console(console)
     tail: deque[str] = deque(maxlen=40)
     started = time.monotonic()

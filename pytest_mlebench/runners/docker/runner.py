@@ -42,14 +42,13 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from docker.api.client import APIClient
 from docker.client import DockerClient
 from docker.errors import DockerException, NotFound
 from docker.types import DeviceRequest, LogConfig, Mount
-from rich.console import Console
 
 from ...catalog.registry import Agent
 from ...fsutil import NOTE, OutputBudget, remove_tree, write_note
@@ -75,6 +74,9 @@ from .images import (
     missing_base_message,
     wanted_base_source,
 )
+
+if TYPE_CHECKING:  # rich is imported by images.py where a build or a pull draws progress
+    from rich.console import Console
 
 LABEL = "pytest-mlebench"
 SESSION_LABEL = "pytest-mlebench.session"
