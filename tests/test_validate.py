@@ -581,6 +581,21 @@ def test_answers_listing_their_integer_range_in_order_match_as_shuffled_answers_
     assert outcomes[0][1:] == outcomes[1][1:]
 
 
+def test_an_id_written_in_hexadecimal_is_not_the_integer_it_reads_as(tmp_path):
+    """pyarrow reads "0x..." as an integer, and a long one has fewer characters than the integer
+    has digits: it is text that no test id is, whatever number it stands for."""
+    first = int("FFFFFFFFFFFFFFF", 16)  # 17 characters in hexadecimal, 19 digits
+    answers = pd.DataFrame({"id": [str(first + i) for i in range(4)], "y": [1.0, 2.0, 3.0, 4.0]})
+    spec = GradingSpec("id", ("y",), get_metric("rmse"))
+    rows = [f"{first + 2},3", "0xFFFFFFFFFFFFFFF,1", f"{first + 3},4", f"{first + 1},2"]
+    assert validate._integers(pd.Index(pd.Series(["0xFFFFFFFFFFFFFFF"], dtype="str"))) is None
+    assert "1 ids are not test ids ('0xFFFFFFFFFFFFFFF')" in reason(
+        tmp_path, "id,y\n" + "\n".join(rows) + "\n", answers, spec)
+    rows[1] = f"{first},1"
+    _, y_pred = check_submission(read_csv(write(tmp_path, "id,y\n" + "\n".join(rows) + "\n")), answers, spec)
+    assert y_pred["y"].tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
 def test_pairing_by_position_scores_row_i_against_answer_i_and_still_checks_the_ids(tmp_path):
     """MLE-bench's nomad2018 pairing: the file's rows meet the answers' in order, the values
     keep the file's order, yet every id must be a test id, once, and a bad value is named by

@@ -304,10 +304,13 @@ def _ids(frame: pd.DataFrame, column: str, integers: bool = False) -> tuple[pd.I
     return pd.Index(ids, name=column), numbers
 
 
-#: The least magnitude of an integer of d digits, at index d (20 and more: beyond any int64).
-#: A text of d digits that reads as an integer below it is not plain: a leading zero or a plus
-#: sign took a character (no text reads as more digits than it has characters).
+#: The least and the greatest magnitude of an integer of d digits, at index d (20 and more:
+#: beyond any int64; 0: none). A text of d digits that reads as an integer below the least is
+#: not plain: a leading zero took a character. One that reads above the greatest is not plain
+#: either: pyarrow also reads hexadecimal, so "0xFFFFFFFFFFFFFFF" (17 characters) is
+#: 1152921504606846975 (19 digits).
 _LEAST = np.array([1, 0, *(10**d for d in range(1, 19)), 2**64 - 1], dtype=np.uint64)
+_MOST = np.array([0, *(10**d - 1 for d in range(1, 20)), 0], dtype=np.uint64)
 
 
 def _integers(ids: pd.Index) -> np.ndarray | None:
@@ -331,7 +334,7 @@ def _integers(ids: pd.Index) -> np.ndarray | None:
         magnitude = np.abs(parsed).view(np.uint64)  # abs(int64 min) is itself; as uint64, 2**63
         digits = Strings(block).lengths - (parsed < 0)
         np.minimum(digits, len(_LEAST) - 1, out=digits)
-        if not (_LEAST[digits] <= magnitude).all():
+        if not ((_LEAST[digits] <= magnitude) & (magnitude <= _MOST[digits])).all():
             return None
         numbers[first : first + len(block)] = parsed
         first += len(block)
