@@ -25,11 +25,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
 import pytest
 
 from .grading.record import REQUIRE_LEVELS
-from .runners.leases import detect_gpus
 
 #: Where --mlebench-raw-dir is taken from when neither the command line nor the ini file gives it.
 RAW_DIR_ENV = "MLEBENCH_RAW_DIR"
@@ -176,6 +174,8 @@ def directory(text: str, flag: str) -> Path:
 def gpu_list(text: str, flag: str) -> tuple[str, ...]:
     """'0,1,3' -> those indices; 'auto' -> those the driver reports (within CUDA_VISIBLE_DEVICES)."""
     if text.strip() == "auto":
+        from .runners.leases import detect_gpus
+
         found = tuple(detect_gpus())
         if not found:
             raise pytest.UsageError(f"{flag} auto: no GPU found (nvidia-smi missing or reports none)")
@@ -215,6 +215,8 @@ def glob_list(text: str, flag: str) -> tuple[str, ...]:
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("pytest-mlebench")) / "data"
 
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ..options import add_group, option, resolve
-from ..runners.local import SANDBOX_CHOICES, LocalRunner
-from .registry import Agent, Registry
+from ..runners.sandbox import SANDBOX_CHOICES
+
+if TYPE_CHECKING:  # loaded when a session starts: a pytest run without --agent never imports them
+    from ..runners.local import LocalRunner
+    from .registry import Agent, Registry
 
 #: ``--mlebench-runner auto`` falls back to the local runner last: it needs only bash.
 LOCAL_AUTO_ORDER = 100
+#: The local runner's name (LocalRunner.name).
+LOCAL = "local"
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,13 @@ def pytest_mlebench_register_agents(registry: Registry) -> None:
 
 
 def pytest_mlebench_register_runners(registry: Registry) -> None:
-    registry.add_runner(LocalRunner.name, auto=LOCAL_AUTO_ORDER)
+    registry.add_runner(LOCAL, auto=LOCAL_AUTO_ORDER)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_mlebench_make_runner(config: pytest.Config, name: str, agent: Agent) -> LocalRunner | None:
-    if name != LocalRunner.name:
+    if name != LOCAL:
         return None
+    from ..runners.local import LocalRunner
+
     return LocalRunner(sandbox=resolve(config, LocalOptions).local_sandbox)

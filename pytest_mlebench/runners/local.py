@@ -27,6 +27,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from ..catalog.builtin import LOCAL
 from ..catalog.registry import Agent
 from ..fsutil import OutputBudget, copy_outputs, make_read_only, remove_tree, write_note
 from . import deadman
@@ -43,7 +44,7 @@ from .base import (
 )
 from .endpoint import ValidationServer
 from .relay import HARNESS_DIR, LLM_URL, SOCKET_DIR, VALIDATION_URL, relay_resource, serve_harness_sockets
-from .sandbox import bwrap_argv, bwrap_problem
+from .sandbox import SANDBOX_CHOICES, bwrap_argv, bwrap_problem
 
 #: Variables kept from the parent environment: locale and nothing that names a secret.
 _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
@@ -51,8 +52,6 @@ _PASS_THROUGH = ("LANG", "LC_ALL", "TZ")
 OUTPUT_CAP_BYTES = 2 * 1024**3
 #: How long an agent may take to end after SIGTERM (time limit, Ctrl-C) before it is killed.
 STOP_GRACE_S = 5.0
-#: ``--mlebench-local-sandbox``: bubblewrap where it works (auto), always (bwrap), or never.
-SANDBOX_CHOICES = ("auto", "bwrap", "none")
 
 
 def gpu_env(spec: RunSpec) -> dict[str, str]:
@@ -68,7 +67,7 @@ class LocalRunner:
     """Runs the agent's start script under bash, with a hard time limit (SIGTERM, then SIGKILL),
     inside bubblewrap's sandbox unless ``sandbox`` is "none" or (for "auto") bubblewrap fails here."""
 
-    name = "local"
+    name = LOCAL  # the name the built-ins register it under
     #: Pins a run to its leased cores and GPUs; memory and the rest are not limited here.
     limits = RunLimits()
 

@@ -35,6 +35,8 @@ from pathlib import Path
 
 #: Top-level system folders, bound read-only where they exist (as links where they are links).
 SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")
+#: ``--mlebench-local-sandbox``: bubblewrap where it works (auto), always (bwrap), or never.
+SANDBOX_CHOICES = ("auto", "bwrap", "none")
 #: How long probing bwrap may take (it starts a sandbox that runs ``true``).
 PROBE_TIMEOUT_S = 30
 
