@@ -10,10 +10,12 @@ import secrets
 import textwrap
 from pathlib import Path
 
-# numpy and the plugin are imported once here, before pytester's in-process runs snapshot
-# sys.modules: numpy cannot be imported a second time in one process, and the plugin
-# imports it only when a competition is prepared or graded.
+# numpy, pandas and the plugin are imported once here, before pytester's in-process runs
+# snapshot sys.modules: neither library can be imported a second time in one process (pandas
+# a second time builds Index objects its first copy's arrays fail), and the plugin imports
+# them only when a competition is prepared or graded.
 import numpy  # noqa: F401
+import pandas  # noqa: F401
 import pytest
 from docker_helpers import base_image, require_docker
 
