@@ -155,21 +155,8 @@ RELEASE_TIMEOUT_S = 1.0
 
 def _arrow_table(data: bytes, types: dict[str, pa.DataType], skip_rows: int = 0) -> pa.Table | None:
     """The file parsed by pyarrow's CSV reader in C++ with these column names and types, or None
-    where it cannot be (the callers then read it another way)."""
-    try:
-        return _parsed(data, lambda source: pcsv.read_csv(
-            source,
-            read_options=pcsv.ReadOptions(column_names=list(types), skip_rows=skip_rows),
-            convert_options=pcsv.ConvertOptions(column_types=types),
-            memory_pool=pa.system_memory_pool(),
-        ))
-    except pa.ArrowInvalid:
-        return None
-
-
-def _parsed(data: bytes, parse: Callable[[pa.BufferReader], pa.Table]) -> pa.Table:
-    """``parse`` of a reader over ``data`` (no copy), returned once pyarrow holds no view of
-    ``data`` any more (its references are back to what they were).
+    where it cannot be (the callers then read it another way); returned once pyarrow holds no
+    view of ``data`` any more (its references are back to what they were).
 
     The threaded reader drops its view on one of its own threads, sometimes just after
     read_csv returns (3-6% of parses here, within 0.2 ms). Dropping it takes the GIL; in a
@@ -178,7 +165,14 @@ def _parsed(data: bytes, parse: Callable[[pa.BufferReader], pa.Table]) -> pa.Tab
     ``grade`` command, which exits as soon as it has graded, was killed so."""
     held = sys.getrefcount(data)
     try:
-        return parse(pa.BufferReader(data))
+        return pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(column_names=list(types), skip_rows=skip_rows),
+            convert_options=pcsv.ConvertOptions(column_types=types),
+            memory_pool=pa.system_memory_pool(),
+        )
+    except pa.ArrowInvalid:
+        return None
     finally:
         deadline = time.monotonic() + RELEASE_TIMEOUT_S
         while sys.getrefcount(data) > held and time.monotonic() < deadline:
